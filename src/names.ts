@@ -1,0 +1,55 @@
+/**
+ * Every durable name in one place: orchestrations, activities, entities, their operations and the
+ * external events. Triggers, orchestrators and tests import these; nothing spells them inline.
+ */
+export const Orchestrations = {
+  investigateCase: 'investigateCase',
+  ingestTelemetry: 'ingestTelemetry',
+} as const;
+
+export const Activities = {
+  investigateSpecialist: 'investigateSpecialist',
+  aggregateFindings: 'aggregateFindings',
+  notifyAnalyst: 'notifyAnalyst',
+  executeAction: 'executeAction',
+  autoClear: 'autoClear',
+  escalate: 'escalate',
+  sendNotification: 'sendNotification',
+  startCase: 'startCase',
+  publishEvents: 'publishEvents',
+} as const;
+
+export const Entities = {
+  customerProfile: 'customerProfile',
+  caseSession: 'caseSession',
+  accountLedger: 'accountLedger',
+} as const;
+
+export const CustomerProfileOps = {
+  ingest: 'ingest',
+  caseOpened: 'caseOpened',
+  caseClosed: 'caseClosed',
+  get: 'get',
+} as const;
+
+export const CaseSessionOps = {
+  open: 'open',
+  recordRound: 'recordRound',
+  addFeedback: 'addFeedback',
+  addEvidence: 'addEvidence',
+  get: 'get',
+} as const;
+
+export const AccountLedgerOps = {
+  apply: 'apply',
+  get: 'get',
+} as const;
+
+export const Events = {
+  analystDecision: 'AnalystDecision',
+  newEvidence: 'NewEvidence',
+} as const;
+
+export type OrchestrationName = (typeof Orchestrations)[keyof typeof Orchestrations];
+export type ActivityName = (typeof Activities)[keyof typeof Activities];
+export type EntityName = (typeof Entities)[keyof typeof Entities];
