@@ -6,11 +6,21 @@ import tseslint from 'typescript-eslint';
 const orchestratorBans = {
   'no-restricted-globals': [
     'error',
-    { name: 'Date', message: 'Use context.df.currentUtcDateTime in orchestrators.' },
     { name: 'setTimeout', message: 'Use context.df.createTimer in orchestrators.' },
     { name: 'setInterval', message: 'Use context.df.createTimer in orchestrators.' },
     { name: 'fetch', message: 'Do I/O in an activity, not in an orchestrator.' },
     { name: 'process', message: 'Settings reach orchestrators through their input.' },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message: 'new Date() reads the clock: use context.df.currentUtcDateTime in orchestrators.',
+    },
+    {
+      selector: "CallExpression[callee.name='Date']",
+      message: 'Date() reads the clock: use context.df.currentUtcDateTime in orchestrators.',
+    },
   ],
   'no-restricted-properties': [
     'error',

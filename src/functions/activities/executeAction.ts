@@ -1,0 +1,22 @@
+import * as df from 'durable-functions';
+import { deliver } from '../../actions/webhook';
+import { config } from '../../config';
+import { publish } from '../../events/bus';
+import { Activities } from '../../names';
+import type { ExecuteActionInput } from '../../orchestrations/contracts';
+
+/**
+ * Hands an approved action, already applied once in the account ledger, to the outside world.
+ * Activities run at least once: the receiver gets the same idempotency key on every attempt.
+ */
+df.app.activity(Activities.executeAction, {
+  handler: async (input: ExecuteActionInput, context) => {
+    const { caseId, customerId, action, idempotencyKey, ledger } = input;
+    const applied = ledger.filter((r) => r.applied).length;
+    publish('case', { caseId, customerId, stage: 'executing', round: input.round, action });
+    context.log(`executeAction: ${action} on ${customerId} for ${caseId} (key ${idempotencyKey}; ${applied} new ledger entries)`);
+    const url = config().ACTION_WEBHOOK_URL;
+    if (url) await deliver({ url, idempotencyKey, payload: input });
+    return { delivered: Boolean(url), applied };
+  },
+});

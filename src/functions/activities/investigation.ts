@@ -1,0 +1,56 @@
+import * as df from 'durable-functions';
+import { createModels } from '../../agents/models';
+import type { Models } from '../../agents/model';
+import { config } from '../../config';
+import { aggregateRisk, writeReasoning } from '../../investigation/aggregate';
+import { runSpecialist } from '../../investigation/specialists';
+import type { Assessment } from '../../investigation/types';
+import { Activities } from '../../names';
+import type { AggregateActivityInput, SpecialistActivityInput, SpecialistActivityOutput } from '../../orchestrations/contracts';
+
+/** One model client per worker process: SDK clients keep connections and token caches. */
+let models: Models | undefined;
+const sharedModels = () => (models ??= createModels(config()));
+
+df.app.activity(Activities.investigateSpecialist, {
+  handler: async (input: SpecialistActivityInput): Promise<SpecialistActivityOutput> => {
+    const cfg = config();
+    const { findings, transcript } = await runSpecialist(
+      input.specialist,
+      {
+        caseId: input.caseId,
+        round: input.round,
+        alert: input.alert,
+        priorRounds: input.priorRounds,
+        feedback: input.feedback,
+        newEvidence: input.newEvidence,
+      },
+      { models: sharedModels(), maxIterations: cfg.AGENT_MAX_ITERATIONS, ...(cfg.MCP_SERVER_URL ? { mcpServerUrl: cfg.MCP_SERVER_URL } : {}) },
+    );
+    return { findings, transcript };
+  },
+});
+
+df.app.activity(Activities.aggregateFindings, {
+  handler: async (input: AggregateActivityInput): Promise<Assessment> => {
+    const aggregate = aggregateRisk(input.findings, input.threshold);
+    const { reasoning, usage } = await writeReasoning(input.findings, aggregate, sharedModels());
+    const findingsUsage = input.findings.reduce(
+      (u, f) => ({
+        inputTokens: u.inputTokens + f.usage.inputTokens,
+        outputTokens: u.outputTokens + f.usage.outputTokens,
+        totalTokens: u.totalTokens + f.usage.totalTokens,
+        usd: u.usd + f.usage.usd,
+      }),
+      usage,
+    );
+    return {
+      round: input.round,
+      ...aggregate,
+      reasoning,
+      degraded: input.findings.some((f) => f.degraded),
+      findings: input.findings,
+      usage: findingsUsage,
+    };
+  },
+});

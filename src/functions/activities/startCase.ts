@@ -1,0 +1,80 @@
+import * as df from 'durable-functions';
+import type { DurableClient } from 'durable-functions';
+import { caseIdFor, type CaseInput } from '../../cases/types';
+import { config } from '../../config';
+import type { Alert } from '../../detection/schema';
+import { publish } from '../../events/bus';
+import { Activities, CustomerProfileOps, Entities, Events, Orchestrations } from '../../names';
+import type { StartCaseInput } from '../../orchestrations/contracts';
+
+/**
+ * Carries out what the customerProfile entity decided: start the case (unless a replay already did)
+ * and/or hand new alerts to the open case. Settings are captured into the case input here, once.
+ */
+df.app.activity(Activities.startCase, {
+  extraInputs: [df.input.durableClient()],
+  handler: async (input: StartCaseInput, context) => {
+    const client = df.getClient(context);
+    const started: string[] = [];
+    if (input.startCase) {
+      const { caseId, alert } = input.startCase;
+      if (await startIfAbsent(client, caseId, alert)) started.push(caseId);
+      publish('alert', { ...summary(alert), caseId });
+    }
+    if (input.attach) {
+      const delivered = await attach(client, input.attach.caseId, input.attach.alerts);
+      for (const a of input.attach.alerts) publish('alert', { ...summary(a), caseId: delivered });
+      if (delivered !== input.attach.caseId) started.push(delivered);
+    }
+    return { started };
+  },
+});
+
+export function caseInputFor(caseId: string, alert: Alert, openedBy: CaseInput['openedBy'], analyst?: string): CaseInput {
+  const cfg = config();
+  return {
+    schemaVersion: 1,
+    caseId,
+    customerId: alert.customerId,
+    alert,
+    settings: {
+      riskThreshold: cfg.RISK_THRESHOLD,
+      decisionTimeoutHours: cfg.DECISION_TIMEOUT_HOURS,
+      maxRounds: cfg.MAX_REVIEW_ROUNDS,
+    },
+    openedBy,
+    ...(analyst ? { openedByAnalyst: analyst } : {}),
+  };
+}
+
+async function startIfAbsent(client: DurableClient, caseId: string, alert: Alert): Promise<boolean> {
+  const existing = await client.getStatus(caseId).catch(() => undefined);
+  if (existing?.instanceId) return false;
+  await client.startNew(Orchestrations.investigateCase, { instanceId: caseId, input: caseInputFor(caseId, alert, 'detection') });
+  return true;
+}
+
+/**
+ * Raises the alerts on the open case. If that case has already finished (it closed while these alerts
+ * were on their way), the first alert opens a new case and the profile is told, so nothing is dropped.
+ */
+async function attach(client: DurableClient, caseId: string, alerts: Alert[]): Promise<string> {
+  const status = await client.getStatus(caseId).catch(() => undefined);
+  const running = status?.runtimeStatus === df.OrchestrationRuntimeStatus.Running || status?.runtimeStatus === df.OrchestrationRuntimeStatus.Pending || status?.runtimeStatus === df.OrchestrationRuntimeStatus.Suspended;
+  if (running) {
+    await client.raiseEvent(caseId, Events.newEvidence, alerts);
+    return caseId;
+  }
+  const [first, ...rest] = alerts as [Alert, ...Alert[]];
+  const newCaseId = caseIdFor(first.alertId);
+  const profile = new df.EntityId(Entities.customerProfile, first.customerId);
+  await client.signalEntity(profile, CustomerProfileOps.caseClosed, { caseId });
+  await client.signalEntity(profile, CustomerProfileOps.caseOpened, { caseId: newCaseId });
+  await startIfAbsent(client, newCaseId, first);
+  if (rest.length) await client.raiseEvent(newCaseId, Events.newEvidence, rest);
+  return newCaseId;
+}
+
+function summary(a: Alert) {
+  return { alertId: a.alertId, customerId: a.customerId, rule: a.rule, severity: a.severity, description: a.description, detectedAt: a.detectedAt };
+}

@@ -1,0 +1,249 @@
+import * as df from 'durable-functions';
+import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
+import { ledgerActionsFor, type ApplyResult } from '../actions/ledger';
+import { closed, initialStatus, withAssessment, withDecision, withEvent, withEvidence } from '../cases/status';
+import type { CaseInput, CaseStatus, DecisionRecord } from '../cases/types';
+import type { Alert } from '../detection/schema';
+import { SpecialistName, type ActionName, type Assessment } from '../investigation/types';
+import { AccountLedgerOps, Activities, CaseSessionOps, CustomerProfileOps, Entities, Events } from '../names';
+import { AnalystDecision, type Outcome, type ReviewOutcome } from '../review/types';
+import type {
+  AggregateActivityInput,
+  CaseEventInput,
+  EscalateInput,
+  ExecuteActionInput,
+  PriorRound,
+  SpecialistActivityInput,
+  SpecialistActivityOutput,
+} from './contracts';
+
+/**
+ * The case: investigate → (auto-clear | ask the analyst and wait, up to the deadline) → act once → close.
+ * DESIGN.md Layer 3. Deterministic: time from currentUtcDateTime, settings from the input, I/O in activities.
+ */
+
+/** Activity retries: 3 attempts, 5 s then 10 s apart. Failure after that escalates the case (fail closed). */
+const RETRY = Object.assign(new df.RetryOptions(5_000, 3), { backoffCoefficient: 2 });
+const SPECIALISTS = SpecialistName.options;
+
+type Escalation = Extract<Outcome, 'escalated_timeout' | 'escalated_max_rounds' | 'escalated_failure'>;
+
+export function* investigateCaseOrchestrator(context: OrchestrationContext): Generator<Task, CaseStatus, unknown> {
+  const input = context.df.getInput() as CaseInput;
+  const { caseId, customerId, alert, settings } = input;
+  const now = () => context.df.currentUtcDateTime.toISOString();
+  const session = new df.EntityId(Entities.caseSession, caseId);
+  const profile = new df.EntityId(Entities.customerProfile, customerId);
+
+  let status = initialStatus(input, now());
+  const feedback: string[] = [];
+  const evidence: Alert[] = [];
+  const priorRounds: PriorRound[] = [];
+  const seenDecisionIds = new Set<string>();
+  // An evidence wait that did not win a race stays pending into the next one (events are never dropped).
+  let evidenceWait: Task | undefined;
+
+  const update = (next: CaseStatus) => {
+    status = next;
+    context.df.setCustomStatus(status);
+  };
+  update(status);
+  context.df.signalEntity(session, CaseSessionOps.open, { caseId, customerId, alert, openedAt: now() });
+
+  function* investigate(): Generator<Task, Assessment, unknown> {
+    const round = status.round;
+    const tasks = SPECIALISTS.map((specialist) =>
+      context.df.callActivityWithRetry(Activities.investigateSpecialist, RETRY, {
+        caseId,
+        round,
+        specialist,
+        alert,
+        priorRounds,
+        feedback,
+        newEvidence: evidence,
+      } satisfies SpecialistActivityInput),
+    );
+    const outputs = (yield context.df.Task.all(tasks)) as SpecialistActivityOutput[];
+    const findings = outputs.map((o) => o.findings);
+    const assessment = (yield context.df.callActivityWithRetry(Activities.aggregateFindings, RETRY, {
+      caseId,
+      round,
+      findings,
+      threshold: settings.riskThreshold,
+    } satisfies AggregateActivityInput)) as Assessment;
+    context.df.signalEntity(session, CaseSessionOps.recordRound, {
+      round,
+      assessment,
+      transcripts: outputs.map((o) => o.transcript),
+      at: now(),
+    });
+    return assessment;
+  }
+
+  /** The human-in-the-loop race: a decision for this round, or the deadline. New evidence keeps it waiting. */
+  function* awaitDecision(deadline: string): Generator<Task, ReviewOutcome, unknown> {
+    const timer: TimerTask = context.df.createTimer(new Date(deadline));
+    let decisionWait = context.df.waitForExternalEvent(Events.analystDecision);
+    for (;;) {
+      evidenceWait ??= context.df.waitForExternalEvent(Events.newEvidence);
+      const winner = yield context.df.Task.any([decisionWait, evidenceWait, timer]);
+      if (winner === timer) return { kind: 'timedOut', deadline };
+      if (winner === evidenceWait) {
+        const alerts = asAlerts(evidenceWait.result);
+        evidenceWait = undefined;
+        evidence.push(...alerts);
+        context.df.signalEntity(session, CaseSessionOps.addEvidence, { alerts, at: now() });
+        update(withEvent(withEvidence(status, alerts.length), now(), 'evidence_added', {}, `${alerts.length} new alert(s)`));
+        continue;
+      }
+      const parsed = AnalystDecision.safeParse(decisionWait.result);
+      decisionWait = context.df.waitForExternalEvent(Events.analystDecision);
+      if (!parsed.success) {
+        update(withEvent(status, now(), 'decision_ignored', {}, 'malformed decision event'));
+        continue;
+      }
+      const decision = parsed.data;
+      const disposition = seenDecisionIds.has(decision.decisionId)
+        ? 'duplicate'
+        : decision.round !== status.round
+          ? 'stale'
+          : 'accepted';
+      seenDecisionIds.add(decision.decisionId);
+      const record: DecisionRecord = { ...decision, disposition };
+      if (disposition !== 'accepted') {
+        update(withEvent(withDecision(status, record), now(), `decision_${disposition}`, {}, describe(record)));
+        continue;
+      }
+      timer.cancel();
+      update(withDecision(status, record));
+      return decision.decision === 'approve' ? { kind: 'approved', decision } : { kind: 'rejected', decision };
+    }
+  }
+
+  function* close(outcome: Outcome, detail: string, action?: CaseStatus['action']): Generator<Task, CaseStatus, unknown> {
+    update(closed(status, now(), outcome, detail, action));
+    const event: CaseEventInput = { caseId, customerId, status };
+    // Notifications are best-effort: the case outcome is already decided and must not be re-run.
+    try {
+      if (isEscalation(outcome))
+        yield context.df.callActivityWithRetry(Activities.escalate, RETRY, { ...event, reason: outcome, detail } satisfies EscalateInput);
+      if (outcome === 'auto_cleared') yield context.df.callActivityWithRetry(Activities.autoClear, RETRY, event);
+      yield context.df.callActivityWithRetry(Activities.sendNotification, RETRY, event);
+    } catch (err) {
+      update(withEvent(status, now(), 'notification_failed', {}, errorText(err)));
+    }
+    context.df.signalEntity(profile, CustomerProfileOps.caseClosed, { caseId });
+    return status;
+  }
+
+  function* act(action: ActionName, analyst: string): Generator<Task, CaseStatus['action'], unknown> {
+    const round = status.round;
+    const idempotencyKey = `${caseId}:${round}:${action}`;
+    const ledger = new df.EntityId(Entities.accountLedger, customerId);
+    const results: ApplyResult[] = [];
+    for (const ledgerAction of ledgerActionsFor(action)) {
+      results.push(
+        (yield context.df.callEntity(ledger, AccountLedgerOps.apply, {
+          idempotencyKey: `${idempotencyKey}:${ledgerAction}`,
+          action: ledgerAction,
+          reason: `case ${caseId} round ${round}, approved by ${analyst}`,
+          caseId,
+          round,
+          analyst,
+          ...(ledgerAction === 'refund_charges' ? { amount: flaggedAmount([alert, ...evidence]) } : {}),
+          at: now(),
+        })) as ApplyResult,
+      );
+    }
+    yield context.df.callActivityWithRetry(Activities.executeAction, RETRY, {
+      caseId,
+      customerId,
+      round,
+      action,
+      idempotencyKey,
+      analyst,
+      ledger: results,
+    } satisfies ExecuteActionInput);
+    return { action, idempotencyKey, applied: results.some((r) => r.applied), at: now() };
+  }
+
+  for (;;) {
+    let assessment: Assessment;
+    try {
+      assessment = yield* investigate();
+    } catch (err) {
+      return yield* close('escalated_failure', `investigation failed: ${errorText(err)}`);
+    }
+    priorRounds.push({
+      round: status.round,
+      riskScore: assessment.riskScore,
+      level: assessment.level,
+      reasoning: assessment.reasoning.slice(0, 1000),
+    });
+    update(withEvent(withAssessment(status, assessment), now(), 'assessed', {}, `risk ${assessment.riskScore.toFixed(2)} (${assessment.level})`));
+
+    // Degraded findings never auto-clear: without evidence, a human decides.
+    if (assessment.riskScore < settings.riskThreshold && !assessment.degraded) {
+      return yield* close('auto_cleared', `risk ${assessment.riskScore.toFixed(2)} below ${settings.riskThreshold}`);
+    }
+
+    const deadline = new Date(context.df.currentUtcDateTime.getTime() + settings.decisionTimeoutHours * 3_600_000).toISOString();
+    update(withEvent(status, now(), 'awaiting_decision', { stage: 'awaiting_decision', deadline }));
+    try {
+      yield context.df.callActivityWithRetry(Activities.notifyAnalyst, RETRY, { caseId, customerId, status } satisfies CaseEventInput);
+    } catch (err) {
+      update(withEvent(status, now(), 'notification_failed', {}, errorText(err)));
+    }
+
+    const review = yield* awaitDecision(deadline);
+    if (review.kind === 'timedOut') {
+      return yield* close('escalated_timeout', `no decision by ${deadline}`);
+    }
+    const { decision } = review;
+    if (review.kind === 'rejected') {
+      const text = decision.feedback ?? '';
+      feedback.push(text);
+      context.df.signalEntity(session, CaseSessionOps.addFeedback, { round: decision.round, feedback: text, analyst: decision.analyst, at: now() });
+      if (status.round >= settings.maxRounds) {
+        return yield* close('escalated_max_rounds', `${settings.maxRounds} rounds rejected`);
+      }
+      update(withEvent(status, now(), 'rejected', { stage: 'investigating', round: status.round + 1, deadline: undefined }, text));
+      continue;
+    }
+
+    const action = decision.action ?? 'clear';
+    if (action === 'clear') return yield* close('cleared_by_analyst', `${decision.analyst} cleared the alert`);
+    update(withEvent(status, now(), 'approved', { stage: 'executing', deadline: undefined }, `${decision.analyst} approved ${action}`));
+    let result: CaseStatus['action'];
+    try {
+      result = yield* act(action, decision.analyst);
+    } catch (err) {
+      return yield* close('escalated_failure', `action ${action} failed: ${errorText(err)}`);
+    }
+    return yield* close('action_executed', `${action} by ${decision.analyst}`, result);
+  }
+}
+
+function isEscalation(outcome: Outcome): outcome is Escalation {
+  return outcome.startsWith('escalated_');
+}
+
+function asAlerts(value: unknown): Alert[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter((a): a is Alert => typeof a === 'object' && a !== null && 'alertId' in a);
+}
+
+/** What a refund returns: the flagged transactions of the case. */
+function flaggedAmount(alerts: Alert[]): number {
+  let total = 0;
+  for (const a of alerts) for (const e of a.events) if (e.type === 'transaction') total += e.amount;
+  return Math.round(total * 100) / 100;
+}
+
+function describe(d: DecisionRecord): string {
+  return `${d.analyst}: ${d.decision}${d.action ? ` ${d.action}` : ''} for round ${d.round} (${d.disposition})`;
+}
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 500);
+}
