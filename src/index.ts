@@ -11,3 +11,4 @@ import './functions/activities/startCase';
 import './functions/activities/investigation';
 import './functions/activities/caseEvents';
 import './functions/activities/executeAction';
+import './functions/mcpTools';

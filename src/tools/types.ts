@@ -13,6 +13,28 @@ export interface ToolDefinition<I extends z.ZodType = z.ZodType, O = unknown> {
 export interface ToolContext {
   /** The case this call serves, for audit and idempotency keys. */
   caseId?: string;
+  /** Where action tools (lock_account, refund_charges) send their commands; read tools ignore it. */
+  actions?: ActionPort;
+}
+
+export type ActionKind = 'lock_account' | 'refund_charges';
+
+/** A side effect on one account. The port applies a given idempotencyKey at most once. */
+export interface ActionRequest {
+  customerId: string;
+  action: ActionKind;
+  idempotencyKey: string;
+  reason: string;
+  /** USD, refund_charges only. */
+  amount?: number;
+  /** The case the action serves, when the tool was called for one (copied from ToolContext). */
+  caseId?: string;
+}
+
+/** What the action tools delegate to (in the app: the accountLedger entity). */
+export interface ActionPort {
+  /** `applied: false` means the key was seen before and `entry` is the first application's record. */
+  apply(req: ActionRequest): Promise<{ applied: boolean; entry: unknown }>;
 }
 
 export type ToolName =

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { lockAccount, refundCharges } from './definitions/actions.js';
+import { getBillingSummary } from './definitions/getBillingSummary.js';
+import { getCustomerDetail } from './definitions/getCustomerDetail.js';
+import { getCustomerOrders } from './definitions/getCustomerOrders.js';
+import { getDataUsage } from './definitions/getDataUsage.js';
+import { getSecurityLogs } from './definitions/getSecurityLogs.js';
+import { getSubscriptionDetail } from './definitions/getSubscriptionDetail.js';
+import { searchKnowledgeBase } from './definitions/searchKnowledgeBase.js';
+import { ToolError } from './errors.js';
+import type { ToolContext, ToolDefinition } from './types.js';
+
+export type {
+  ActionKind,
+  ActionPort,
+  ActionRequest,
+  ToolCallRecord,
+  ToolContext,
+  ToolDefinition,
+  ToolName,
+} from './types.js';
+export { ToolError } from './errors.js';
+export { ActionPortMissingError } from './definitions/actions.js';
+export { customerById, customers, dataset } from './data/dataset.js';
+export { DATASET_DAYS, DATASET_END, DATASET_START } from './data/calendar.js';
+export { DATASET_SEED, generateDataset } from './data/generate.js';
+export { plantedPatterns, type PlantedPattern, type Signal } from './data/planted.js';
+export type { Customer } from './data/schema.js';
+
+/** The tools the specialists read with. Pure over the dataset; safe to call any number of times. */
+export const readTools: readonly ToolDefinition[] = [
+  getCustomerDetail,
+  getSubscriptionDetail,
+  getDataUsage,
+  getSecurityLogs,
+  getBillingSummary,
+  getCustomerOrders,
+  searchKnowledgeBase,
+];
+
+/** Side-effecting tools; idempotent through ToolContext.actions. */
+export const actionTools: readonly ToolDefinition[] = [lockAccount, refundCharges];
+
+export const allTools: readonly ToolDefinition[] = [...readTools, ...actionTools];
+
+const byName = new Map(allTools.map((t) => [t.name as string, t]));
+
+export function toolByName(name: string): ToolDefinition | undefined {
+  return byName.get(name);
+}
+
+/** JSON schema of a tool's arguments for model function calling: an object with additionalProperties false. */
+export function toolJsonSchema(tool: ToolDefinition): Record<string, unknown> {
+  const { $schema: _drop, ...schema } = z.toJSONSchema(tool.input, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  return { ...schema, type: 'object', properties: schema['properties'] ?? {}, additionalProperties: false };
+}
+
+/** The shape the ChatModel port offers a tool in (name, description, JSON-schema parameters). */
+export function toolSpec(tool: ToolDefinition): {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+} {
+  return { name: tool.name, description: tool.description, parameters: toolJsonSchema(tool) };
+}
+
+export type ToolResult = { ok: true; result: unknown } | { ok: false; error: string };
+
+/**
+ * Call a tool by name with raw (model-produced) arguments: a JSON string or an object. Unknown tools,
+ * unparsable or invalid arguments and ToolErrors come back as `{ok: false, error}` for the model to
+ * read. Other errors (a missing ActionPort, a failing ledger) propagate to the caller.
+ */
+export async function callTool(name: string, rawArgs: unknown, ctx: ToolContext = {}): Promise<ToolResult> {
+  const tool = toolByName(name);
+  if (!tool)
+    return {
+      ok: false,
+      error: `unknown tool "${name}"; available: ${allTools.map((t) => t.name).join(', ')}`,
+    };
+  let args: unknown = rawArgs ?? {};
+  if (typeof args === 'string') {
+    try {
+      args = args.trim() === '' ? {} : JSON.parse(args);
+    } catch (e) {
+      return { ok: false, error: `arguments of ${name} are not valid JSON: ${(e as Error).message}` };
+    }
+  }
+  const parsed = tool.input.safeParse(args);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(
+      (i) => `${i.path.length ? i.path.join('.') : '(arguments)'}: ${i.message}`,
+    );
+    return { ok: false, error: `invalid arguments for ${name}: ${issues.join('; ')}` };
+  }
+  try {
+    return { ok: true, result: await tool.handler(parsed.data, ctx) };
+  } catch (e) {
+    if (e instanceof ToolError) return { ok: false, error: `${name}: ${e.message}` };
+    throw e;
+  }
+}
