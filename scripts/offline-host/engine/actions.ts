@@ -1,0 +1,117 @@
+/**
+ * The orchestrator's cumulative action tree (schema V3: `actions: [[...]]`, compound actions nest in
+ * `compoundActions`), walked depth-first the way ids are assigned: every activity, timer,
+ * sub-orchestration, entity call/signal and http call takes one id; waits and continue-as-new take none.
+ */
+import type { RetryPolicy, SlotKind } from './model.js';
+
+export const ActionType = {
+  CallActivity: 0,
+  CallActivityWithRetry: 1,
+  CallSubOrchestrator: 2,
+  CallSubOrchestratorWithRetry: 3,
+  ContinueAsNew: 4,
+  CreateTimer: 5,
+  WaitForExternalEvent: 6,
+  CallEntity: 7,
+  CallHttp: 8,
+  SignalEntity: 9,
+  WhenAny: 11,
+  WhenAll: 12,
+  LockEntities: 13,
+  ReleaseEntities: 14,
+} as const;
+
+/** One action as serialized by durable-functions (camelCase fields). */
+export interface RawAction {
+  actionType: number;
+  functionName?: string;
+  input?: unknown;
+  retryOptions?: RetryPolicy;
+  instanceId?: string;
+  fireAt?: string;
+  isCanceled?: boolean;
+  externalEventName?: string;
+  operation?: string;
+  compoundActions?: RawAction[];
+}
+
+export interface Leaf {
+  action: RawAction;
+  kind: SlotKind | 'wait' | 'continueAsNew';
+  /** What a replayed leaf is compared by (nondeterminism check). */
+  name: string;
+}
+
+export class UnsupportedActionError extends Error {}
+
+export function flattenActions(actions: unknown): Leaf[] {
+  const leaves: Leaf[] = [];
+  const visit = (action: RawAction): void => {
+    switch (action.actionType) {
+      case ActionType.WhenAll:
+      case ActionType.WhenAny:
+        for (const child of action.compoundActions ?? []) visit(child);
+        return;
+      case ActionType.CallActivity:
+      case ActionType.CallActivityWithRetry:
+        leaves.push({ action, kind: 'activity', name: action.functionName ?? '' });
+        return;
+      case ActionType.CallSubOrchestrator:
+      case ActionType.CallSubOrchestratorWithRetry:
+        leaves.push({ action, kind: 'subOrchestration', name: action.functionName ?? '' });
+        return;
+      case ActionType.CreateTimer:
+        leaves.push({ action, kind: 'timer', name: 'timer' });
+        return;
+      case ActionType.CallEntity:
+        leaves.push({ action, kind: 'callEntity', name: `${action.instanceId}:${action.operation}` });
+        return;
+      case ActionType.SignalEntity:
+        leaves.push({ action, kind: 'signalEntity', name: `${action.instanceId}:${action.operation}` });
+        return;
+      case ActionType.CallHttp:
+        leaves.push({ action, kind: 'callHttp', name: 'callHttp' });
+        return;
+      case ActionType.WaitForExternalEvent:
+        leaves.push({ action, kind: 'wait', name: action.externalEventName ?? '' });
+        return;
+      case ActionType.ContinueAsNew:
+        leaves.push({ action, kind: 'continueAsNew', name: '' });
+        return;
+      default:
+        throw new UnsupportedActionError(
+          `The orchestrator produced action type ${action.actionType}, which the offline host does not support` +
+            (action.actionType === ActionType.LockEntities ? ' (entity locks need schema V4; avoid context.df.lock()).' : '.'),
+        );
+    }
+  };
+  const outer = Array.isArray(actions) ? (actions as unknown[]) : [];
+  for (const group of outer) {
+    if (Array.isArray(group)) for (const action of group as RawAction[]) visit(action);
+  }
+  return leaves;
+}
+
+export function takesId(leaf: Leaf): leaf is Leaf & { kind: SlotKind } {
+  return leaf.kind !== 'wait' && leaf.kind !== 'continueAsNew';
+}
+
+/**
+ * JSON text of an activity / continue-as-new input: the library JSON-encodes string inputs itself
+ * (Utils.processInput), so a string is already JSON text and anything else is the value.
+ */
+export function encodedInputJson(input: unknown): string | null {
+  if (input === undefined) return null;
+  return typeof input === 'string' ? input : JSON.stringify(input);
+}
+
+/** JSON text of a value passed as-is (sub-orchestration and entity inputs). */
+export function rawInputJson(input: unknown): string | null {
+  return input === undefined ? null : JSON.stringify(input);
+}
+
+export function describeAction(kind: string, actionType: number, name: string): string {
+  const typeName = Object.entries(ActionType).find(([, v]) => v === actionType)?.[0] ?? `action type ${actionType}`;
+  return kind === 'timer' ? typeName : `${typeName} '${name}'`;
+}

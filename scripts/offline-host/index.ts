@@ -1,0 +1,189 @@
+import path from 'node:path';
+import { loadApp } from './app-loader/index.js';
+import { createRealClock, createVirtualClock } from './clock.js';
+import { createEngine } from './engine/index.js';
+import { applyEnvironment, readAppSettings, resolveSettingExpression } from './server/app-settings.js';
+import { clientBindingData, type ClientBindingOptions } from './server/client-binding.js';
+import { createDurableApi } from './server/durable-api.js';
+import { createHttpRouteTable } from './server/http-routes.js';
+import { createFrontDoor } from './server/http-server.js';
+import { createHostKeys } from './server/keys.js';
+import { createTimerScheduler } from './server/timer-triggers.js';
+import type { OfflineEngine } from './engine/index.js';
+import type { AppInvoker, FunctionInfo, InstanceStatus, RuntimeStatus } from './types.js';
+
+export type * from './types.js';
+
+export interface OfflineHostOptions {
+  /** The Functions app directory (its package.json `main` is the entry point). */
+  appDir: string;
+  /** Default 7071; 0 picks a free port. */
+  port?: number;
+  host?: '127.0.0.1';
+  /** SQLite data directory; default `<appDir>/.data/offline-host`. Ignored when `inMemory`. */
+  dataDir?: string;
+  inMemory?: boolean;
+  clock?: 'real' | 'virtual';
+  /** Default: env LOCAL_FUNCTION_KEY, else generated. */
+  functionKey?: string;
+  /** Default: env LOCAL_MASTER_KEY, else generated. */
+  masterKey?: string;
+  /** Default: true with the real clock, false with the virtual one (then use fireTimer / advance). */
+  enableTimerTriggers?: boolean;
+  activityConcurrency?: number;
+  /** Settings applied over local.settings.json and the environment. */
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface OfflineHost {
+  /** e.g. `http://127.0.0.1:7071` */
+  readonly baseUrl: string;
+  readonly functionKey: string;
+  readonly masterKey: string;
+  /** The Durable extension's system key (`code=` on `/runtime/webhooks/durabletask` URLs). */
+  readonly systemKey: string;
+  readonly engine: OfflineEngine;
+  readonly invoker: AppInvoker;
+  readonly functions: readonly FunctionInfo[];
+  /** Full URL of an HTTP-triggered function's route template, e.g. `http://127.0.0.1:7071/api/cases/{caseId}`. */
+  urlOf(functionName: string): string;
+  /** Virtual clock: moves time forward, firing due durable timers (and timer triggers when enabled) in order. */
+  advance(ms: number): Promise<void>;
+  fireTimer(name: string): Promise<void>;
+  waitForStatus(
+    instanceId: string,
+    until: RuntimeStatus[] | ((s: InstanceStatus) => boolean),
+    timeoutMs?: number,
+  ): Promise<InstanceStatus>;
+  stop(): Promise<void>;
+}
+
+export async function startOfflineHost(opts: OfflineHostOptions): Promise<OfflineHost> {
+  const appDir = path.resolve(opts.appDir);
+  const log = opts.log ?? (() => undefined);
+  const settings = readAppSettings(appDir);
+  // Like `func start`: local.settings.json Values become environment variables before the app loads,
+  // without overriding variables already set.
+  const restoreEnv = applyEnvironment(settings.values, opts.env);
+  // Shutdown order: timers, front door, engine (drains running work), appTerminate, environment.
+  // Each step is registered once its resource exists, so a failed start undoes exactly what it did.
+  const steps: Partial<Record<'timers' | 'frontDoor' | 'engine' | 'appTerminate', () => Promise<void>>> = {};
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      for (const name of ['timers', 'frontDoor', 'engine', 'appTerminate'] as const) {
+        try {
+          await steps[name]?.();
+        } catch (err) {
+          log(`[host] stopping ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      restoreEnv();
+    })());
+
+  try {
+    const invoker = await loadApp(appDir);
+    const keys = createHostKeys({
+      functionKey: opts.functionKey ?? process.env['LOCAL_FUNCTION_KEY'] ?? undefined,
+      masterKey: opts.masterKey ?? process.env['LOCAL_MASTER_KEY'] ?? undefined,
+    });
+    const clockKind = opts.clock ?? 'real';
+    const clock = clockKind === 'virtual' ? createVirtualClock() : createRealClock();
+    const taskHubName = settings.hubName ? resolveSettingExpression(settings.hubName) : 'default';
+    const engine = createEngine({
+      invoker,
+      clock,
+      store: opts.inMemory
+        ? 'memory'
+        : { dataDir: path.resolve(opts.dataDir ?? path.join(appDir, '.data', 'offline-host')) },
+      activityConcurrency: opts.activityConcurrency,
+      taskHubName,
+      log,
+    });
+
+    // Known once the server listens (the port may be ephemeral); requests cannot arrive before that.
+    const bound: { binding?: ClientBindingOptions } = {};
+    const getBinding = (): ClientBindingOptions => {
+      if (!bound.binding) throw new Error('The offline host is not listening yet.');
+      return bound.binding;
+    };
+    const routes = createHttpRouteTable(invoker.functions, settings.routePrefix);
+    const timers = createTimerScheduler({ functions: invoker.functions, invoker, clock, log });
+    const frontDoor = createFrontDoor({
+      invoker,
+      routes,
+      keys,
+      log,
+      runTimer: (name) => timers.fire(name),
+      durableApi: createDurableApi({
+        engine,
+        binding: getBinding,
+        orchestratorNames: () =>
+          invoker.functions.filter((f) => f.trigger === 'orchestrationTrigger').map((f) => f.name),
+      }),
+    });
+    const listenHost = opts.host ?? '127.0.0.1';
+    const { port } = await frontDoor.listen(opts.port ?? 7071, listenHost);
+    steps.frontDoor = () => frontDoor.close();
+    const baseUrl = `http://${listenHost}:${port}`;
+    const binding: ClientBindingOptions = {
+      origin: baseUrl,
+      taskHubName,
+      connectionName: settings.connectionName,
+      systemKey: keys.systemKey,
+    };
+    bound.binding = binding;
+    invoker.setDurableClientBinding(clientBindingData(binding));
+
+    await invoker.runAppHook('appStart');
+    steps.appTerminate = () => invoker.runAppHook('appTerminate');
+    await engine.start();
+    steps.engine = () => engine.stop();
+    const timersEnabled = opts.enableTimerTriggers ?? clockKind === 'real';
+    steps.timers = () => timers.stop();
+    if (timersEnabled) await timers.start();
+
+    const host: OfflineHost = {
+      baseUrl,
+      functionKey: keys.functionKey,
+      masterKey: keys.masterKey,
+      systemKey: keys.systemKey,
+      engine,
+      invoker,
+      functions: invoker.functions,
+      urlOf(name) {
+        const fn = invoker.functions.find((f) => f.name === name && f.trigger === 'httpTrigger');
+        if (!fn) throw new Error(`No HTTP-triggered function named '${name}'.`);
+        return `${baseUrl}${routes.pathOf(fn)}`;
+      },
+      async advance(ms) {
+        if (clock.kind !== 'virtual')
+          throw new Error('advance() needs the virtual clock: start the host with clock: "virtual".');
+        await clock.advance(ms);
+      },
+      fireTimer: (name) => timers.fire(name),
+      async waitForStatus(instanceId, until, timeoutMs = 10_000) {
+        const done =
+          typeof until === 'function' ? until : (s: InstanceStatus) => until.includes(s.runtimeStatus);
+        const deadline = Date.now() + timeoutMs;
+        let last: InstanceStatus | undefined;
+        for (;;) {
+          last = await engine.getStatus(instanceId, { showInput: true });
+          if (last && done(last)) return last;
+          if (Date.now() > deadline) {
+            throw new Error(
+              `Instance '${instanceId}' did not reach the expected status within ${timeoutMs} ms; last status: ${last ? `${last.runtimeStatus} ${JSON.stringify(last.output ?? null)}` : 'not found'}.`,
+            );
+          }
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      },
+      stop: shutdown,
+    };
+    return host;
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+}

@@ -1,0 +1,261 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppInvoker, HttpResponseData } from '../types.js';
+import { RPC_PATH, WEBHOOK_PATH } from './client-binding.js';
+import type { ApiRequest, ApiResponse } from './durable-api.js';
+import type { HttpRouteTable } from './http-routes.js';
+import { isAuthorized, presentedKey, type HostKeys } from './keys.js';
+
+/** The Functions host's request body limit (Kestrel MaxRequestBodySize); larger bodies get 413. */
+export const MAX_REQUEST_BODY_BYTES = 100 * 1024 * 1024;
+
+export interface FrontDoorDeps {
+  invoker: AppInvoker;
+  routes: HttpRouteTable;
+  keys: HostKeys;
+  durableApi: (req: ApiRequest) => Promise<ApiResponse>;
+  /** `POST /admin/functions/{name}` (master key) runs a non-HTTP function, as the host's admin API does. */
+  runTimer: (name: string) => Promise<void>;
+  log: (line: string) => void;
+  maxBodyBytes?: number;
+}
+
+export interface FrontDoor {
+  readonly server: http.Server;
+  listen(port: number, host: string): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function flatHeaders(req: http.IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** Writes chunks as they come (server-sent events), honouring backpressure; stops when the client leaves. */
+async function pipeStream(res: http.ServerResponse, body: AsyncIterable<Uint8Array>): Promise<void> {
+  res.flushHeaders();
+  const iterator = body[Symbol.asyncIterator]();
+  const closed = new Promise<'closed'>((resolve) => res.once('close', () => resolve('closed')));
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), closed]);
+      if (next === 'closed') break;
+      if (next.done) break;
+      if (!res.write(next.value)) {
+        if (
+          (await Promise.race([new Promise<'drain'>((r) => res.once('drain', () => r('drain'))), closed])) ===
+          'closed'
+        )
+          break;
+      }
+    }
+  } finally {
+    // Tell the producer the consumer is gone (cancels a ReadableStream); do not wait for it.
+    if (res.destroyed || !res.writableEnded) void Promise.resolve(iterator.return?.()).catch(() => undefined);
+    if (!res.writableEnded) res.end();
+  }
+}
+
+async function sendFunctionResponse(res: http.ServerResponse, out: HttpResponseData): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of out.headers) {
+    const key = k.toLowerCase();
+    const existing = headers[key];
+    if (existing === undefined) headers[key] = v;
+    else
+      headers[key] = Array.isArray(existing)
+        ? [...existing, v]
+        : key === 'set-cookie'
+          ? [existing, v]
+          : `${existing}, ${v}`;
+  }
+  if (out.body === undefined || Buffer.isBuffer(out.body)) {
+    const body = out.body ?? Buffer.alloc(0);
+    headers['content-length'] = String(body.length);
+    res.writeHead(out.status, headers);
+    res.end(body);
+    return;
+  }
+  delete headers['content-length'];
+  res.writeHead(out.status, headers);
+  await pipeStream(res, out.body);
+}
+
+export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
+  const limit = deps.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
+
+  async function handleDurable(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    below: string,
+  ): Promise<void> {
+    const body = await readBody(req, limit);
+    const out = await deps.durableApi({
+      method: req.method ?? 'GET',
+      url: url.href,
+      path: below,
+      query: url.searchParams,
+      headers: flatHeaders(req),
+      body,
+    });
+    sendJson(res, out.status, out.json, out.headers);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const pathname = url.pathname;
+    const lower = pathname.toLowerCase();
+
+    if (lower === RPC_PATH || lower.startsWith(`${RPC_PATH}/`)) {
+      // The client's RPC channel: loopback only and keyless, like the extension's local RPC listener.
+      return handleDurable(req, res, url, pathname.slice(RPC_PATH.length + 1));
+    }
+    if (lower === WEBHOOK_PATH || lower.startsWith(`${WEBHOOK_PATH}/`)) {
+      if (!isAuthorized('system', presentedKey(req.headers, url), deps.keys))
+        return sendJson(res, 401, undefined);
+      return handleDurable(req, res, url, pathname.slice(WEBHOOK_PATH.length + 1));
+    }
+    const admin = /^\/admin\/functions\/([^/]+)$/i.exec(pathname);
+    if (admin && method === 'POST') {
+      if (!isAuthorized('admin', presentedKey(req.headers, url), deps.keys))
+        return sendJson(res, 401, undefined);
+      const name = decodeURIComponent(admin[1] as string);
+      const fn = deps.invoker.functions.find((f) => f.name.toLowerCase() === name.toLowerCase());
+      if (!fn) return sendJson(res, 404, undefined);
+      if (fn.trigger !== 'timerTrigger')
+        return sendJson(res, 400, {
+          error: 'unsupported_trigger',
+          details: `The offline host's admin API runs timer triggers only; '${fn.name}' is a ${fn.trigger}.`,
+        });
+      await readBody(req, limit);
+      void deps.runTimer(fn.name);
+      return sendJson(res, 202, undefined);
+    }
+
+    const match = deps.routes.match(method, pathname);
+    if (match.kind === 'not-found') return sendJson(res, 404, undefined);
+    if (match.kind === 'method-not-allowed') {
+      return sendJson(
+        res,
+        405,
+        {
+          error: 'method_not_allowed',
+          details: `${method} is not allowed on ${pathname}; allowed: ${match.allowed.join(', ')}.`,
+        },
+        { Allow: match.allowed.join(', ') },
+      );
+    }
+    const level = match.fn.authLevel ?? 'function';
+    if (!isAuthorized(level, presentedKey(req.headers, url), deps.keys)) return sendJson(res, 401, undefined);
+
+    const body = await readBody(req, limit);
+    let out: HttpResponseData;
+    try {
+      out = await deps.invoker.invokeHttp(match.fn.name, {
+        method,
+        url: url.href,
+        headers: flatHeaders(req),
+        body: body.length > 0 ? body : undefined,
+        params: match.params,
+      });
+    } catch (err) {
+      // The host answers an unhandled function error with an empty 500 and logs it.
+      deps.log(
+        `[http] ${match.fn.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
+      return sendJson(res, 500, undefined);
+    }
+    await sendFunctionResponse(res, out);
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof BodyTooLarge) {
+        if (!res.headersSent)
+          sendJson(
+            res,
+            413,
+            { error: 'payload_too_large', details: `Request bodies are limited to ${limit} bytes.` },
+            { Connection: 'close' },
+          );
+        return;
+      }
+      deps.log(
+        `[http] ${req.method} ${req.url} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
+      if (!res.headersSent) sendJson(res, 500, undefined);
+      else res.destroy();
+    });
+  });
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        const failed = (err: NodeJS.ErrnoException) =>
+          reject(
+            err.code === 'EADDRINUSE'
+              ? new Error(
+                  `Port ${port} on ${host} is already in use (func start or another offline host?). Stop it, or pass another port (0 picks a free one).`,
+                  { cause: err },
+                )
+              : err,
+          );
+        server.once('error', failed);
+        server.listen(port, host, () => {
+          server.off('error', failed);
+          resolve({ port: (server.address() as AddressInfo).port });
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRealClock } from '../../../scripts/offline-host/clock.js';
+import type { VirtualClock } from '../../../scripts/offline-host/clock.js';
+import { startHost, type Host } from './harness.js';
+
+describe('offline engine: real clock', () => {
+  let host: Host | undefined;
+  afterEach(async () => {
+    await host?.engine.stop();
+    host = undefined;
+  });
+
+  it('fires a durable timer from wall time without advance()', async () => {
+    host = await startHost('short-timer', { clock: createRealClock() as unknown as VirtualClock });
+    const id = await host.engine.startNew('nap', { input: 80 });
+    await host.engine.idle();
+    expect((await host.engine.getStatus(id))?.runtimeStatus).toBe('Running');
+
+    const deadline = Date.now() + 5000;
+    while ((await host.engine.getStatus(id))?.runtimeStatus === 'Running' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const status = await host.engine.getStatus(id);
+    expect(status?.runtimeStatus).toBe('Completed');
+    expect(status?.output).toBeGreaterThanOrEqual(80);
+  });
+});
