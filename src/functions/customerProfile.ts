@@ -28,8 +28,13 @@ export function customerProfileEntity(context: EntityContext<ProfileState>): voi
         context.df.return({ alerts: [] } satisfies ProfileIngestResult);
         return;
       }
-      const evaluation = evaluateBatch(state, parsed.data.events, ruleSettingsFrom(config()), baselineOf(customerId));
-      const { next, result } = routeAlerts(evaluation.state, evaluation.alerts);
+      const evaluation = evaluateBatch(
+        state,
+        parsed.data.events,
+        ruleSettingsFrom(config()),
+        baselineOf(customerId),
+      );
+      const { next, result } = routeAlerts(evaluation.state, [...evaluation.alerts]);
       context.df.setState(next);
       context.df.return(result);
       return;
@@ -59,18 +64,32 @@ export function routeAlerts(
   alerts: ProfileIngestResult['alerts'],
 ): { next: ProfileState; result: ProfileIngestResult } {
   if (alerts.length === 0) return { next: state, result: { alerts } };
-  if (state.openCaseId) return { next: state, result: { alerts, attach: { caseId: state.openCaseId, alerts } } };
-  const [first, ...rest] = alerts as [ProfileIngestResult['alerts'][number], ...ProfileIngestResult['alerts']];
+  if (state.openCaseId)
+    return { next: state, result: { alerts, attach: { caseId: state.openCaseId, alerts } } };
+  const [first, ...rest] = alerts as [
+    ProfileIngestResult['alerts'][number],
+    ...ProfileIngestResult['alerts'],
+  ];
   const caseId = caseIdFor(first.alertId);
   return {
     next: withOpenCase(state, caseId),
-    result: { alerts, startCase: { caseId, alert: first }, ...(rest.length ? { attach: { caseId, alerts: rest } } : {}) },
+    result: {
+      alerts,
+      startCase: { caseId, alert: first },
+      ...(rest.length ? { attach: { caseId, alerts: rest } } : {}),
+    },
   };
 }
 
 function baselineOf(customerId: string): CustomerBaseline | undefined {
   const c = customerById(customerId);
-  return c ? { homeCountries: c.homeCountries, avgTransaction: c.avgTransaction, avgDailyMb: c.avgDailyMb } : undefined;
+  return c
+    ? {
+        homeCountries: c.homeCountries,
+        avgTransaction: c.avgTransactionUsd,
+        avgDailyMb: c.avgDailyDataGb * 1024,
+      }
+    : undefined;
 }
 
 df.app.entity(Entities.customerProfile, customerProfileEntity);

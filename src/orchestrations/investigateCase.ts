@@ -6,6 +6,7 @@ import type { CaseInput, CaseStatus, DecisionRecord } from '../cases/types';
 import type { Alert } from '../detection/schema';
 import { SpecialistName, type ActionName, type Assessment } from '../investigation/types';
 import { AccountLedgerOps, Activities, CaseSessionOps, CustomerProfileOps, Entities, Events } from '../names';
+import { actionIdempotencyKey, classifyDecision, deadlineFor, needsReview, nextAfterReject } from '../review/policy';
 import { AnalystDecision, type Outcome, type ReviewOutcome } from '../review/types';
 import type {
   AggregateActivityInput,
@@ -39,7 +40,7 @@ export function* investigateCaseOrchestrator(context: OrchestrationContext): Gen
   const feedback: string[] = [];
   const evidence: Alert[] = [];
   const priorRounds: PriorRound[] = [];
-  const seenDecisionIds = new Set<string>();
+  const seenDecisionIds: string[] = [];
   // An evidence wait that did not win a race stays pending into the next one (events are never dropped).
   let evidenceWait: Task | undefined;
 
@@ -103,12 +104,9 @@ export function* investigateCaseOrchestrator(context: OrchestrationContext): Gen
         continue;
       }
       const decision = parsed.data;
-      const disposition = seenDecisionIds.has(decision.decisionId)
-        ? 'duplicate'
-        : decision.round !== status.round
-          ? 'stale'
-          : 'accepted';
-      seenDecisionIds.add(decision.decisionId);
+      const verdict = classifyDecision(decision, { awaitingRound: status.round, seenDecisionIds });
+      const disposition = verdict === 'accept' ? 'accepted' : verdict;
+      seenDecisionIds.push(decision.decisionId);
       const record: DecisionRecord = { ...decision, disposition };
       if (disposition !== 'accepted') {
         update(withEvent(withDecision(status, record), now(), `decision_${disposition}`, {}, describe(record)));
@@ -138,7 +136,7 @@ export function* investigateCaseOrchestrator(context: OrchestrationContext): Gen
 
   function* act(action: ActionName, analyst: string): Generator<Task, CaseStatus['action'], unknown> {
     const round = status.round;
-    const idempotencyKey = `${caseId}:${round}:${action}`;
+    const idempotencyKey = actionIdempotencyKey(caseId, round, action);
     const ledger = new df.EntityId(Entities.accountLedger, customerId);
     const results: ApplyResult[] = [];
     for (const ledgerAction of ledgerActionsFor(action)) {
@@ -183,11 +181,11 @@ export function* investigateCaseOrchestrator(context: OrchestrationContext): Gen
     update(withEvent(withAssessment(status, assessment), now(), 'assessed', {}, `risk ${assessment.riskScore.toFixed(2)} (${assessment.level})`));
 
     // Degraded findings never auto-clear: without evidence, a human decides.
-    if (assessment.riskScore < settings.riskThreshold && !assessment.degraded) {
+    if (!needsReview(assessment, settings.riskThreshold)) {
       return yield* close('auto_cleared', `risk ${assessment.riskScore.toFixed(2)} below ${settings.riskThreshold}`);
     }
 
-    const deadline = new Date(context.df.currentUtcDateTime.getTime() + settings.decisionTimeoutHours * 3_600_000).toISOString();
+    const deadline = deadlineFor(now(), settings.decisionTimeoutHours);
     update(withEvent(status, now(), 'awaiting_decision', { stage: 'awaiting_decision', deadline }));
     try {
       yield context.df.callActivityWithRetry(Activities.notifyAnalyst, RETRY, { caseId, customerId, status } satisfies CaseEventInput);
@@ -204,7 +202,7 @@ export function* investigateCaseOrchestrator(context: OrchestrationContext): Gen
       const text = decision.feedback ?? '';
       feedback.push(text);
       context.df.signalEntity(session, CaseSessionOps.addFeedback, { round: decision.round, feedback: text, analyst: decision.analyst, at: now() });
-      if (status.round >= settings.maxRounds) {
+      if (nextAfterReject(status.round, settings.maxRounds) === 'escalate_max_rounds') {
         return yield* close('escalated_max_rounds', `${settings.maxRounds} rounds rejected`);
       }
       update(withEvent(status, now(), 'rejected', { stage: 'investigating', round: status.round + 1, deadline: undefined }, text));

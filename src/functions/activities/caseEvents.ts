@@ -3,6 +3,7 @@ import type { InvocationContext } from '@azure/functions';
 import { deliver } from '../../actions/webhook';
 import { config } from '../../config';
 import { publish } from '../../events/bus';
+import { caseTelemetry } from '../../telemetry';
 import { Activities } from '../../names';
 import type { CaseEventInput, EscalateInput } from '../../orchestrations/contracts';
 
@@ -33,5 +34,8 @@ df.app.activity(Activities.autoClear, {
 });
 
 df.app.activity(Activities.sendNotification, {
-  handler: (input: CaseEventInput, context) => announce('closed', input, config().NOTIFICATION_WEBHOOK_URL, context),
+  handler: (input: CaseEventInput, context) => {
+    caseTelemetry.caseClosed(input.caseId, input.status.outcome ?? 'unknown');
+    return announce('closed', input, config().NOTIFICATION_WEBHOOK_URL, context);
+  },
 });

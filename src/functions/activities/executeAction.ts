@@ -2,6 +2,7 @@ import * as df from 'durable-functions';
 import { deliver } from '../../actions/webhook';
 import { config } from '../../config';
 import { publish } from '../../events/bus';
+import { caseTelemetry } from '../../telemetry';
 import { Activities } from '../../names';
 import type { ExecuteActionInput } from '../../orchestrations/contracts';
 
@@ -15,6 +16,7 @@ df.app.activity(Activities.executeAction, {
     const applied = ledger.filter((r) => r.applied).length;
     publish('case', { caseId, customerId, stage: 'executing', round: input.round, action });
     context.log(`executeAction: ${action} on ${customerId} for ${caseId} (key ${idempotencyKey}; ${applied} new ledger entries)`);
+    caseTelemetry.actionExecuted(caseId, action);
     const url = config().ACTION_WEBHOOK_URL;
     if (url) await deliver({ url, idempotencyKey, payload: input });
     return { delivered: Boolean(url), applied };

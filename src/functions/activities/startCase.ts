@@ -4,6 +4,7 @@ import { caseIdFor, type CaseInput } from '../../cases/types';
 import { config } from '../../config';
 import type { Alert } from '../../detection/schema';
 import { publish } from '../../events/bus';
+import { caseTelemetry } from '../../telemetry';
 import { Activities, CustomerProfileOps, Entities, Events, Orchestrations } from '../../names';
 import type { StartCaseInput } from '../../orchestrations/contracts';
 
@@ -18,7 +19,10 @@ df.app.activity(Activities.startCase, {
     const started: string[] = [];
     if (input.startCase) {
       const { caseId, alert } = input.startCase;
-      if (await startIfAbsent(client, caseId, alert)) started.push(caseId);
+      if (await startIfAbsent(client, caseId, alert)) {
+        started.push(caseId);
+        caseTelemetry.alertRaised(caseId, alert.rule);
+      }
       publish('alert', { ...summary(alert), caseId });
     }
     if (input.attach) {

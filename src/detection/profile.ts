@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { RuleName } from './schema';
+
+/**
+ * Per-customer detection state, kept in the `customerProfile` entity. Versioned (`schemaVersion`) and
+ * bounded: at most 10 logins, window lists capped by the rule counts, a handful of numbers otherwise —
+ * a few KB at the very worst, far under the 1 MB entity limit. Times are epoch milliseconds taken from
+ * event timestamps, never from a clock.
+ */
+export const PROFILE_SCHEMA_VERSION = 1;
+export const MAX_RECENT_LOGINS = 10;
+
+/** Running mean; `seeded` when it started from the customer's baseline rather than from samples. */
+export const RunningAverage = z.object({
+  mean: z.number().nonnegative(),
+  n: z.number().int().nonnegative(),
+  seeded: z.boolean(),
+});
+export type RunningAverage = z.infer<typeof RunningAverage>;
+
+export const RecentLogin = z.object({ country: z.string(), t: z.number() });
+export type RecentLogin = z.infer<typeof RecentLogin>;
+
+export const ProfileState = z.object({
+  schemaVersion: z.literal(PROFILE_SCHEMA_VERSION),
+  customerId: z.string().min(1),
+  /** Events evaluated, in total. */
+  events: z.number().int().nonnegative(),
+  /** Newest event time seen; windows are pruned relative to it. */
+  latestMs: z.number().nullable(),
+  /** Successful logins, ascending by time, the newest `MAX_RECENT_LOGINS`. */
+  logins: z.array(RecentLogin).max(MAX_RECENT_LOGINS),
+  /** Auth-failure and API-call times inside their windows, ascending. */
+  authFailures: z.array(z.number()),
+  apiCalls: z.array(z.number()),
+  transaction: RunningAverage.nullable(),
+  dataUsage: RunningAverage.nullable(),
+  /** Time of the last emitted alert per rule (the dedup anchor). */
+  lastAlertAt: z.partialRecord(RuleName, z.number()),
+  /** Alerts suppressed by dedup, per rule: counted, never dropped silently. */
+  suppressed: z.partialRecord(RuleName, z.number().int().nonnegative()),
+  /** Events too old for their rule's window when they arrived (see `evaluate`). */
+  lateEvents: z.number().int().nonnegative(),
+  openCaseId: z.string().nullable(),
+});
+export type ProfileState = z.infer<typeof ProfileState>;
+
+export function initialProfile(customerId: string): ProfileState {
+  return {
+    schemaVersion: PROFILE_SCHEMA_VERSION,
+    customerId,
+    events: 0,
+    latestMs: null,
+    logins: [],
+    authFailures: [],
+    apiCalls: [],
+    transaction: null,
+    dataUsage: null,
+    lastAlertAt: {},
+    suppressed: {},
+    lateEvents: 0,
+    openCaseId: null,
+  };
+}
+
+export class ProfileStateError extends Error {
+  override name = 'ProfileStateError';
+}
+
+/**
+ * Reads persisted entity state: nothing stored → a fresh profile; a known version → validated state;
+ * anything else throws saying what was found, so a bad deployment fails loudly instead of resetting.
+ */
+export function loadProfile(raw: unknown, customerId: string): ProfileState {
+  if (raw === undefined || raw === null) return initialProfile(customerId);
+  const version = (raw as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== PROFILE_SCHEMA_VERSION)
+    throw new ProfileStateError(
+      `customerProfile ${customerId}: unsupported schemaVersion ${JSON.stringify(version)}; this build reads ${PROFILE_SCHEMA_VERSION}.`,
+    );
+  const parsed = ProfileState.safeParse(raw);
+  if (!parsed.success)
+    throw new ProfileStateError(
+      `customerProfile ${customerId}: invalid state: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
+
+/** Records the case now open for this customer (later alerts join it as evidence). */
+export function withOpenCase(state: ProfileState, caseId: string): ProfileState {
+  return { ...state, openCaseId: caseId };
+}
+
+/** Clears the open case, but only if it is the one that closed (a stale close changes nothing). */
+export function withCaseClosed(state: ProfileState, caseId: string): ProfileState {
+  return state.openCaseId === caseId ? { ...state, openCaseId: null } : state;
+}

@@ -1,0 +1,289 @@
+import type { Alert, RuleName, Severity, TelemetryEvent } from './schema';
+import { MAX_RECENT_LOGINS, type ProfileState, type RecentLogin, type RunningAverage } from './profile';
+import type { RuleSettings } from './settings';
+import { severityForNewCountry, severityForRatio } from './severity';
+import { compactUtc, eventTimeMs } from './time';
+import { insertSorted, insertTime, maxCountAround } from './windows';
+
+/**
+ * Layer 1 rules: pure, no clock (time is the event's timestamp), no I/O. `evaluate` folds one event into
+ * a customer's profile and returns the alerts it raises.
+ *
+ * Boundaries (all tested in test/unit/detection/rules.test.ts):
+ * - windows are inclusive at both ends: a login exactly 7,200 s after a login elsewhere is flagged; the
+ *   3rd auth failure exactly 300 s after the 1st is flagged; 21 API calls spanning exactly 60 s are flagged.
+ * - multipliers are strict: exactly 3× the average transaction (4× usage) is not flagged.
+ * - dedup is half-open: a repeat less than 60 s after the last alert of that rule is suppressed (counted
+ *   in `state.suppressed`); exactly 60 s later it alerts again.
+ *
+ * Out-of-order events: each rule judges an event by its own timestamp. A late login is compared with
+ * logins on either side of it (|Δt| ≤ window) and slots into history by time. A late auth failure or API
+ * call counts in any window that contains it (so it can complete a burst with newer events), unless it is
+ * older than the newest event seen minus that window: then it is counted in `state.lateEvents` and
+ * ignored by the window rule (its window has already been judged and pruned). Averages do not depend on
+ * order. Dedup compares |Δt|, so a late alert near an earlier one is suppressed too.
+ */
+
+/** What detection knows about a customer beforehand (the Contoso dataset), when it knows anything. */
+export interface CustomerBaseline {
+  homeCountries?: readonly string[];
+  avgTransaction?: number;
+  avgDailyMb?: number;
+}
+
+/** An alert as the rules raise it: the Alert schema plus the numbers behind it. */
+export interface AlertDraft extends Alert {
+  measure: { observed: number; threshold: number; ratio: number };
+}
+
+export interface Evaluation {
+  state: ProfileState;
+  alerts: readonly AlertDraft[];
+  /** Rules that fired but were suppressed by dedup for this event (also counted in the state). */
+  suppressed: readonly RuleName[];
+}
+
+// Most events raise nothing; sharing the empty results keeps the hot path allocation-light.
+const NO_ALERTS: readonly AlertDraft[] = Object.freeze([]);
+const NO_RULES: readonly RuleName[] = Object.freeze([]);
+
+interface Hit {
+  rule: RuleName;
+  severity: Severity;
+  description: string;
+  observed: number;
+  threshold: number;
+}
+
+export function evaluate(
+  state: ProfileState,
+  event: TelemetryEvent,
+  settings: RuleSettings,
+  baseline?: CustomerBaseline,
+): Evaluation {
+  if (event.customerId !== state.customerId)
+    throw new RangeError(
+      `event for ${event.customerId} evaluated against the profile of ${state.customerId}`,
+    );
+  const t = eventTimeMs(event.timestamp);
+  if (!Number.isFinite(t)) throw new RangeError(`event timestamp is not a date: ${event.timestamp}`);
+
+  const latest = state.latestMs === null || t > state.latestMs ? t : state.latestMs;
+  // Spelled out rather than spread: one fixed object shape keeps this hot path fast.
+  const next: ProfileState = {
+    schemaVersion: state.schemaVersion,
+    customerId: state.customerId,
+    events: state.events + 1,
+    latestMs: latest,
+    logins: state.logins,
+    authFailures: state.authFailures,
+    apiCalls: state.apiCalls,
+    transaction: state.transaction,
+    dataUsage: state.dataUsage,
+    lastAlertAt: state.lastAlertAt,
+    suppressed: state.suppressed,
+    lateEvents: state.lateEvents,
+    openCaseId: state.openCaseId,
+  };
+  let hit: Hit | undefined;
+
+  switch (event.type) {
+    case 'login': {
+      hit = newCountryHit(state.logins, event.country, event.success, t, settings, baseline);
+      if (event.success) next.logins = insertLogin(state.logins, { country: event.country, t });
+      break;
+    }
+    case 'transaction': {
+      const avg = state.transaction ?? seed(baseline?.avgTransaction, settings);
+      hit = ratioHit(avg, event.amount, settings.transactionMultiplier, settings.minSamples, (limit) => ({
+        rule: 'large_transaction',
+        description: `Transaction of ${money(event.amount)} is ${ratioText(event.amount, limit / settings.transactionMultiplier)} the customer's average of ${money(limit / settings.transactionMultiplier)} (limit ${money(limit)}).`,
+      }));
+      if (!hit) next.transaction = learn(avg, event.amount, settings.averageHorizon);
+      else if (avg !== state.transaction) next.transaction = avg;
+      break;
+    }
+    case 'data_usage': {
+      const avg = state.dataUsage ?? seed(baseline?.avgDailyMb, settings);
+      hit = ratioHit(avg, event.mb, settings.dataUsageMultiplier, settings.minSamples, (limit) => ({
+        rule: 'data_usage_spike',
+        description: `Data usage of ${mb(event.mb)} is ${ratioText(event.mb, limit / settings.dataUsageMultiplier)} the customer's daily average of ${mb(limit / settings.dataUsageMultiplier)} (limit ${mb(limit)}).`,
+      }));
+      if (!hit) next.dataUsage = learn(avg, event.mb, settings.averageHorizon);
+      else if (avg !== state.dataUsage) next.dataUsage = avg;
+      break;
+    }
+    case 'auth_failure': {
+      const windowMs = settings.authFailureWindowSeconds * 1000;
+      if (t < latest - windowMs) {
+        next.lateEvents = state.lateEvents + 1;
+        break;
+      }
+      const times = insertTime(state.authFailures, t, latest - windowMs, settings.authFailureCount * 2 + 1);
+      next.authFailures = times;
+      const count = maxCountAround(times, t, windowMs);
+      if (count >= settings.authFailureCount)
+        hit = {
+          rule: 'auth_failure_burst',
+          severity: severityForRatio(count / settings.authFailureCount),
+          description: `${count} authentication failures within ${settings.authFailureWindowSeconds} s (limit: ${settings.authFailureCount}).`,
+          observed: count,
+          threshold: settings.authFailureCount,
+        };
+      break;
+    }
+    case 'api_call': {
+      const windowMs = settings.apiBurstWindowSeconds * 1000;
+      if (t < latest - windowMs) {
+        next.lateEvents = state.lateEvents + 1;
+        break;
+      }
+      const times = insertTime(state.apiCalls, t, latest - windowMs, settings.apiBurstCount * 2 + 2);
+      next.apiCalls = times;
+      const count = maxCountAround(times, t, windowMs);
+      if (count > settings.apiBurstCount)
+        hit = {
+          rule: 'api_call_burst',
+          severity: severityForRatio(count / settings.apiBurstCount),
+          description: `${count} API calls within ${settings.apiBurstWindowSeconds} s (more than ${settings.apiBurstCount} is a burst).`,
+          observed: count,
+          threshold: settings.apiBurstCount,
+        };
+      break;
+    }
+  }
+
+  if (!hit) return { state: next, alerts: NO_ALERTS, suppressed: NO_RULES };
+
+  const last = state.lastAlertAt[hit.rule];
+  if (last !== undefined && Math.abs(t - last) < settings.dedupSeconds * 1000) {
+    next.suppressed = { ...state.suppressed, [hit.rule]: (state.suppressed[hit.rule] ?? 0) + 1 };
+    return { state: next, alerts: NO_ALERTS, suppressed: [hit.rule] };
+  }
+  next.lastAlertAt = { ...state.lastAlertAt, [hit.rule]: last === undefined || t > last ? t : last };
+  return { state: next, alerts: [draft(event, t, hit)], suppressed: NO_RULES };
+}
+
+/**
+ * Evaluates a batch for one customer in timestamp order (stable for equal times), so a batch gives the
+ * same alerts whatever order its events were listed in.
+ */
+export function evaluateBatch(
+  state: ProfileState,
+  events: readonly TelemetryEvent[],
+  settings: RuleSettings,
+  baseline?: CustomerBaseline,
+): Evaluation {
+  const ordered = events
+    .map((event, i) => ({ event, i, t: eventTimeMs(event.timestamp) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i);
+  let current = state;
+  const alerts: AlertDraft[] = [];
+  const suppressed: RuleName[] = [];
+  for (const { event } of ordered) {
+    const r = evaluate(current, event, settings, baseline);
+    current = r.state;
+    alerts.push(...r.alerts);
+    suppressed.push(...r.suppressed);
+  }
+  return { state: current, alerts, suppressed };
+}
+
+/**
+ * `<customerId>-<rule>-<UTC time, compact>` e.g. `C001-large_transaction-20260101T120000000Z`: the same
+ * event always yields the same id (whatever offset its timestamp was written with), so a replayed ingest
+ * cannot raise a second alert or case. Ids over the 100-character limit fall back to a hash.
+ */
+export function alertIdFor(customerId: string, rule: RuleName, timeMs: number): string {
+  const id = `${customerId}-${rule}-${compactUtc(timeMs)}`;
+  return id.length <= 100 ? id : `${customerId.slice(0, 40)}-${rule}-${fnv1a(id)}`;
+}
+
+function draft(event: TelemetryEvent, t: number, hit: Hit): AlertDraft {
+  return {
+    alertId: alertIdFor(event.customerId, hit.rule, t),
+    customerId: event.customerId,
+    rule: hit.rule,
+    severity: hit.severity,
+    description: hit.description,
+    detectedAt: new Date(t).toISOString(),
+    events: [event],
+    measure: { observed: hit.observed, threshold: hit.threshold, ratio: hit.observed / hit.threshold },
+  };
+}
+
+function newCountryHit(
+  logins: readonly RecentLogin[],
+  country: string,
+  success: boolean,
+  t: number,
+  settings: RuleSettings,
+  baseline: CustomerBaseline | undefined,
+): Hit | undefined {
+  if (baseline?.homeCountries?.includes(country)) return undefined;
+  const windowMs = settings.newCountryWindowSeconds * 1000;
+  let nearest: RecentLogin | undefined;
+  for (const login of logins) {
+    if (login.country === country) return undefined;
+    if (Math.abs(t - login.t) <= windowMs && (!nearest || Math.abs(t - login.t) < Math.abs(t - nearest.t)))
+      nearest = login;
+  }
+  if (!nearest) return undefined;
+  const gapSeconds = Math.abs(t - nearest.t) / 1000;
+  return {
+    rule: 'new_country_login',
+    severity: severityForNewCountry(success),
+    description: `${success ? 'Login' : 'Failed login'} from ${country}, a country not among the last ${MAX_RECENT_LOGINS} logins, ${duration(gapSeconds)} ${t >= nearest.t ? 'after' : 'before'} a login from ${nearest.country}.`,
+    observed: gapSeconds,
+    threshold: settings.newCountryWindowSeconds,
+  };
+}
+
+function insertLogin(logins: readonly RecentLogin[], login: RecentLogin): RecentLogin[] {
+  let at = logins.length;
+  while (at > 0 && logins[at - 1]!.t > login.t) at--;
+  return insertSorted(logins, 0, at, login, MAX_RECENT_LOGINS);
+}
+
+function seed(value: number | undefined, settings: RuleSettings): RunningAverage | null {
+  return value !== undefined && value > 0 ? { mean: value, n: settings.averageHorizon, seeded: true } : null;
+}
+
+/** Flagged values are not learned, so an attacker cannot drag the average up with the fraud itself. */
+function learn(avg: RunningAverage | null, x: number, horizon: number): RunningAverage {
+  if (!avg) return { mean: x, n: 1, seeded: false };
+  const n = avg.n < horizon ? avg.n + 1 : horizon;
+  return { mean: avg.mean + (x - avg.mean) / n, n, seeded: avg.seeded };
+}
+
+function ratioHit(
+  avg: RunningAverage | null,
+  value: number,
+  multiplier: number,
+  minSamples: number,
+  describe: (limit: number) => { rule: RuleName; description: string },
+): Hit | undefined {
+  if (!avg || avg.mean <= 0 || (!avg.seeded && avg.n < minSamples)) return undefined;
+  const limit = multiplier * avg.mean;
+  if (!(value > limit)) return undefined;
+  const { rule, description } = describe(limit);
+  return { rule, severity: severityForRatio(value / limit), description, observed: value, threshold: limit };
+}
+
+const money = (x: number) => `$${x.toFixed(2)}`;
+const mb = (x: number) => `${x.toFixed(1)} MB`;
+const ratioText = (x: number, mean: number) => `${(x / mean).toFixed(1)}×`;
+function duration(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
