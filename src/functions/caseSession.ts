@@ -26,7 +26,12 @@ const Round = z.object({
   transcripts: z.array(z.array(SessionEntry)),
   at: z.string(),
 });
-const Feedback = z.object({ round: z.number().int().positive(), feedback: z.string(), analyst: z.string().optional(), at: z.string() });
+const Feedback = z.object({
+  round: z.number().int().positive(),
+  feedback: z.string(),
+  analyst: z.string().optional(),
+  at: z.string(),
+});
 const Evidence = z.object({ alerts: z.array(Alert), at: z.string() });
 
 export function caseSessionEntity(context: EntityContext<CaseSession>): void {
@@ -44,18 +49,33 @@ export function caseSessionEntity(context: EntityContext<CaseSession>): void {
     case CaseSessionOps.recordRound: {
       const p = Round.safeParse(input);
       if (p.success && current)
-        save(recordRound(current, { round: p.data.round, entries: p.data.transcripts.flat(), assessment: p.data.assessment }));
+        save(
+          recordRound(current, {
+            round: p.data.round,
+            entries: p.data.transcripts.flat(),
+            assessment: p.data.assessment,
+            at: p.data.at,
+          }),
+        );
       return;
     }
     case CaseSessionOps.addFeedback: {
       const p = Feedback.safeParse(input);
       if (p.success && current)
-        save(addFeedback(current, { round: p.data.round, text: p.data.feedback, at: p.data.at, ...(p.data.analyst ? { analyst: p.data.analyst } : {}) }));
+        save(
+          addFeedback(current, {
+            round: p.data.round,
+            text: p.data.feedback,
+            at: p.data.at,
+            ...(p.data.analyst ? { analyst: p.data.analyst } : {}),
+          }),
+        );
       return;
     }
     case CaseSessionOps.addEvidence: {
       const p = Evidence.safeParse(input);
-      if (p.success && current) save(p.data.alerts.reduce((s, alert) => addEvidence(s, { alert, at: p.data.at }), current));
+      if (p.success && current)
+        save(p.data.alerts.reduce((s, alert) => addEvidence(s, { alert, at: p.data.at }), current));
       return;
     }
     case CaseSessionOps.get:

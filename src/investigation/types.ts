@@ -31,6 +31,8 @@ export const Findings = z.object({
   degraded: z.boolean(),
   /** Why the findings are degraded (model failure, no tool calls, unparsable output), when they are. */
   degradedReason: z.string().optional(),
+  /** Set when the primary model failed and the secondary answered (first occurrence). */
+  modelFallback: z.object({ from: z.string(), to: z.string(), reason: z.string() }).optional(),
 });
 export type Findings = z.infer<typeof Findings>;
 
