@@ -25,4 +25,4 @@ console.log(
   ].join('\n'),
 );
 
-void import('./offline-host/cli');
+void import('./offline-host/cli.js');
