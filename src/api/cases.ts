@@ -1,0 +1,295 @@
+import { z } from 'zod';
+import type {
+  CaseInput,
+  CaseStatus,
+  DecisionRecord,
+  FindingSummary,
+  RiskSummary,
+  TimelineEntry,
+} from '../cases/types';
+import { migrateSession, type CaseSession, type RoundSummary } from '../investigation/session';
+import { Orchestrations } from '../names';
+import { Outcome, Stage } from '../review/types';
+import { badRequest, zodFieldErrors } from './errors';
+
+/**
+ * Pure mapping from what the durable client returns (instance status + caseSession entity state) to
+ * what the API answers. The orchestration's custom status (running) or output (finished) is the
+ * CaseStatus; a failed or terminated instance has neither, so its view is rebuilt from its input.
+ */
+
+/** The fields of DurableOrchestrationStatus the API reads (getStatusBy returns them as plain JSON). */
+export interface InstanceLike {
+  name: string;
+  instanceId: string;
+  createdTime: Date | string;
+  lastUpdatedTime: Date | string;
+  input?: unknown;
+  output?: unknown;
+  runtimeStatus: string;
+  customStatus?: unknown;
+}
+
+export interface CaseSummary {
+  caseId: string;
+  customerId: string;
+  rule: string;
+  stage: Stage;
+  outcome?: Outcome;
+  round: number;
+  risk?: RiskSummary;
+  deadline?: string;
+  openedAt: string;
+  lastUpdatedAt: string;
+  runtimeStatus: string;
+  usage: { tokens: number; usd: number };
+}
+
+export interface CaseDetail extends CaseSummary {
+  alert?: unknown;
+  /** The latest round's assessment: risk, level, recommended action, findings, reasoning. */
+  assessment?: unknown;
+  findings: FindingSummary[];
+  rounds: RoundSummary[];
+  evidence: unknown[];
+  conversation: unknown[];
+  droppedConversationEntries: number;
+  feedback: unknown[];
+  evidenceCount: number;
+  decisions: DecisionRecord[];
+  timeline: TimelineEntry[];
+  action?: CaseStatus['action'];
+  error?: string;
+  dashboardUrl?: string;
+}
+
+const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+const TERMINAL_FAILURE = new Set(['Failed', 'Terminated', 'Canceled']);
+
+function isCaseStatus(v: unknown): v is CaseStatus {
+  const s = v as Partial<CaseStatus> | null;
+  return (
+    !!s &&
+    typeof s === 'object' &&
+    typeof s.caseId === 'string' &&
+    typeof s.stage === 'string' &&
+    typeof s.round === 'number'
+  );
+}
+
+function inputOf(instance: InstanceLike): Partial<CaseInput> {
+  const i = instance.input;
+  if (typeof i === 'string') {
+    try {
+      return JSON.parse(i) as Partial<CaseInput>;
+    } catch {
+      return {};
+    }
+  }
+  return i && typeof i === 'object' ? (i as Partial<CaseInput>) : {};
+}
+
+export function isCaseInstance(instance: InstanceLike): boolean {
+  return instance.name === Orchestrations.investigateCase;
+}
+
+/** The CaseStatus of an instance; failed/terminated/not-yet-started ones get one derived from the input. */
+export function caseStatusOf(instance: InstanceLike): { status: CaseStatus; error?: string } {
+  const published = isCaseStatus(instance.output)
+    ? instance.output
+    : isCaseStatus(instance.customStatus)
+      ? instance.customStatus
+      : undefined;
+  const input = inputOf(instance);
+  const base: CaseStatus = published ?? {
+    schemaVersion: 1,
+    caseId: instance.instanceId,
+    customerId: input.customerId ?? input.alert?.customerId ?? 'unknown',
+    rule: input.alert?.rule ?? 'unknown',
+    stage: 'investigating',
+    round: 1,
+    openedAt: iso(instance.createdTime),
+    findings: [],
+    decisions: [],
+    timeline: [],
+    evidenceCount: 0,
+    usage: { tokens: 0, usd: 0 },
+  };
+  if (!TERMINAL_FAILURE.has(instance.runtimeStatus)) return { status: base };
+  const error = errorText(instance);
+  const failedAt = iso(instance.lastUpdatedTime);
+  return {
+    status: {
+      ...base,
+      stage: 'closed',
+      outcome: 'escalated_failure',
+      deadline: undefined,
+      timeline: [
+        ...base.timeline,
+        {
+          at: failedAt,
+          stage: 'closed',
+          event: instance.runtimeStatus.toLowerCase(),
+          round: base.round,
+          detail: error,
+        },
+      ],
+    },
+    error,
+  };
+}
+
+function errorText(instance: InstanceLike): string {
+  const o = instance.output;
+  const text =
+    typeof o === 'string'
+      ? o
+      : o === undefined || o === null
+        ? `instance ${instance.runtimeStatus.toLowerCase()}`
+        : JSON.stringify(o);
+  return text.slice(0, 2000);
+}
+
+export function caseSummary(instance: InstanceLike): CaseSummary {
+  const { status } = caseStatusOf(instance);
+  return {
+    caseId: instance.instanceId,
+    customerId: status.customerId,
+    rule: status.rule,
+    stage: status.stage,
+    ...(status.outcome ? { outcome: status.outcome } : {}),
+    round: status.round,
+    ...(status.risk ? { risk: status.risk } : {}),
+    ...(status.deadline && status.stage === 'awaiting_decision' ? { deadline: status.deadline } : {}),
+    openedAt: status.openedAt,
+    lastUpdatedAt: iso(instance.lastUpdatedTime),
+    runtimeStatus: instance.runtimeStatus,
+    usage: status.usage,
+  };
+}
+
+/** Session entity state → the parts the case view shows. The entity may not exist yet (or be unreadable). */
+export interface SessionParts {
+  alert?: unknown;
+  rounds: RoundSummary[];
+  evidence: unknown[];
+  conversation: unknown[];
+  feedback: unknown[];
+  droppedEntries: number;
+}
+
+export function sessionParts(state: unknown): SessionParts {
+  const empty: SessionParts = { rounds: [], evidence: [], conversation: [], feedback: [], droppedEntries: 0 };
+  if (state === undefined || state === null) return empty;
+  let s: CaseSession;
+  try {
+    s = migrateSession(state);
+  } catch {
+    return empty; // an unknown future version: show the status-only view rather than fail the request
+  }
+  return {
+    alert: s.alert,
+    rounds: s.rounds,
+    evidence: s.evidence,
+    conversation: s.entries,
+    feedback: s.feedback,
+    droppedEntries: s.droppedEntries,
+  };
+}
+
+export function caseDetail(
+  instance: InstanceLike,
+  sessionState: unknown,
+  dashboardUrl: string | undefined,
+): CaseDetail {
+  const { status, error } = caseStatusOf(instance);
+  const session = sessionParts(sessionState);
+  // The session is written by signals and can lag the status by a moment: use it only for the same round.
+  const latest = session.rounds.find((r) => r.round === status.round);
+  // Same shape either way: the session's round summary, or one rebuilt from the status (no reasoning).
+  const assessment =
+    latest ??
+    (status.risk
+      ? {
+          round: status.round,
+          riskScore: status.risk.score,
+          level: status.risk.level,
+          recommendedAction: status.risk.recommendedAction,
+          degraded: status.risk.degraded,
+          findings: status.findings,
+        }
+      : undefined);
+  const alert = session.alert ?? inputOf(instance).alert;
+  return {
+    ...caseSummary(instance),
+    ...(alert !== undefined ? { alert } : {}),
+    ...(assessment !== undefined ? { assessment } : {}),
+    findings: status.findings,
+    rounds: session.rounds,
+    evidence: session.evidence,
+    conversation: session.conversation,
+    droppedConversationEntries: session.droppedEntries,
+    feedback: session.feedback,
+    decisions: status.decisions,
+    timeline: status.timeline,
+    evidenceCount: status.evidenceCount,
+    ...(status.action ? { action: status.action } : {}),
+    ...(error !== undefined ? { error } : {}),
+    ...(dashboardUrl ? { dashboardUrl } : {}),
+  };
+}
+
+/** GET /api/cases query. `code` is the function key when passed in the URL, not a filter. */
+export const CaseListQuery = z.strictObject({
+  status: z.enum([...Stage.options, 'open']).optional(),
+  customerId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, 1 to 64 characters')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type CaseListQuery = z.infer<typeof CaseListQuery>;
+
+export function parseCaseListQuery(query: URLSearchParams): CaseListQuery {
+  const raw: Record<string, string> = {};
+  const repeated: string[] = [];
+  for (const [k, v] of query) {
+    if (k === 'code') continue;
+    if (k in raw) repeated.push(k);
+    raw[k] = v;
+  }
+  if (repeated.length > 0) {
+    const details = repeated.map((k) => ({ path: k, message: 'given more than once' }));
+    throw badRequest(`query parameter '${repeated[0]}' given more than once`, details);
+  }
+  const parsed = CaseListQuery.safeParse(raw);
+  if (!parsed.success) {
+    const details = zodFieldErrors(parsed.error);
+    throw badRequest(`invalid query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  }
+  return parsed.data;
+}
+
+/** The runtime statuses worth fetching for a stage filter (the rest is filtered on the mapped stage). */
+export function runtimeStatusesFor(status: CaseListQuery['status']): string[] | undefined {
+  if (status === undefined) return undefined;
+  if (status === 'closed') return ['Completed', 'Failed', 'Terminated'];
+  return ['Running', 'Pending', 'Suspended'];
+}
+
+export function listCases(instances: readonly InstanceLike[], q: CaseListQuery): CaseSummary[] {
+  return instances
+    .filter(isCaseInstance)
+    .map(caseSummary)
+    .filter((c) => (q.customerId === undefined || c.customerId === q.customerId) && matchesStage(c, q.status))
+    .sort((a, b) =>
+      a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : a.caseId < b.caseId ? 1 : -1,
+    )
+    .slice(0, q.limit);
+}
+
+function matchesStage(c: CaseSummary, status: CaseListQuery['status']): boolean {
+  if (status === undefined) return true;
+  if (status === 'open') return c.stage !== 'closed';
+  return c.stage === status;
+}

@@ -1,0 +1,121 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { readJsonBody } from '../../api/body';
+import {
+  caseStatusOf,
+  isCaseInstance,
+  listCases,
+  parseCaseListQuery,
+  runtimeStatusesFor,
+  type InstanceLike,
+} from '../../api/cases';
+import { conflict, jsonResponse } from '../../api/errors';
+import { withApiErrors } from '../../api/handler';
+import { caseSettingsFrom, manualCaseInput, parseManualCaseRequest } from '../../api/manual-case';
+import { analystIdentity } from '../../api/principal';
+import { ApiRoutes } from '../../api/routes';
+import { config } from '../../config';
+import { CustomerProfileOps, Entities, Orchestrations } from '../../names';
+import { findInstance, isFinished, readEntity, startOnce } from './durable';
+
+/** Bodies of manual cases are small; a generous fixed cap (events are limited to 50 by the schema). */
+const CASE_MAX_BYTES = 256 * 1024;
+
+/**
+ * POST /api/cases: open a case from a manual alert. The case id follows from the request content (and
+ * the optional `requestId`), so a retry answers with the same case; a customer with another open case
+ * gets 409 with that case's id (detected alerts join it instead; a manual one must not fork it).
+ */
+export async function createCaseHttp(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const cfg = config();
+  const req = parseManualCaseRequest(await readJsonBody(request, CASE_MAX_BYTES));
+  const { analyst } = analystIdentity(request.headers, req.analyst);
+  const input = manualCaseInput(req, caseSettingsFrom(cfg), analyst, new Date().toISOString());
+  const client = df.getClient(context);
+
+  let created = false;
+  if (!(await findInstance(client, input.caseId, false))) {
+    const openCaseId = await openCaseOf(client, req.customerId);
+    if (openCaseId && openCaseId !== input.caseId) {
+      throw conflict(`customer ${req.customerId} already has an open case`, {
+        openCaseId,
+        statusUrl: caseUrl(request, openCaseId),
+      });
+    }
+    created = (await startOnce(client, Orchestrations.investigateCase, input.caseId, input)) === 'started';
+    // Detected alerts for this customer now join this case instead of opening a parallel one.
+    if (created) {
+      const profile = new df.EntityId(Entities.customerProfile, req.customerId);
+      await client.signalEntity(profile, CustomerProfileOps.caseOpened, { caseId: input.caseId });
+    }
+  }
+  const statusUrl = caseUrl(request, input.caseId);
+  return jsonResponse(
+    202,
+    {
+      caseId: input.caseId,
+      alertId: input.alert.alertId,
+      created,
+      statusUrl,
+      ...client.createHttpManagementPayload(input.caseId),
+    },
+    { location: statusUrl, 'retry-after': '5' },
+  );
+}
+
+function caseUrl(request: HttpRequest, caseId: string): string {
+  return new URL(`/api/cases/${encodeURIComponent(caseId)}`, request.url).toString();
+}
+
+/** The customer's open case: the customerProfile entity knows it; running case instances are the fallback. */
+async function openCaseOf(client: df.DurableClient, customerId: string): Promise<string | undefined> {
+  const profile = (await readEntity(client, Entities.customerProfile, customerId)) as
+    { openCaseId?: unknown } | undefined;
+  const fromProfile = typeof profile?.openCaseId === 'string' ? profile.openCaseId : undefined;
+  if (fromProfile) {
+    const s = await findInstance(client, fromProfile, false);
+    if (s && !isFinished(s.runtimeStatus)) return fromProfile;
+  }
+  const running = (await client.getStatusBy({
+    runtimeStatus: [df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending],
+  })) as unknown as InstanceLike[];
+  const open = running.filter(isCaseInstance).find((i) => {
+    const { status } = caseStatusOf(i);
+    return status.customerId === customerId && status.stage !== 'closed';
+  });
+  return open?.instanceId;
+}
+
+/** GET /api/cases?status=&customerId=&limit=: summaries, newest first. */
+export async function listCasesHttp(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const q = parseCaseListQuery(request.query);
+  const client = df.getClient(context);
+  const statuses = runtimeStatusesFor(q.status) as df.OrchestrationRuntimeStatus[] | undefined;
+  const instances = (await (statuses
+    ? client.getStatusBy({ runtimeStatus: statuses })
+    : client.getStatusAll())) as unknown as InstanceLike[];
+  const cases = listCases(instances, q);
+  return jsonResponse(200, { cases, count: cases.length });
+}
+
+app.http(ApiRoutes.createCase.name, {
+  route: ApiRoutes.createCase.route,
+  methods: [ApiRoutes.createCase.method],
+  authLevel: ApiRoutes.createCase.authLevel,
+  extraInputs: [df.input.durableClient()],
+  handler: withApiErrors(createCaseHttp),
+});
+
+app.http(ApiRoutes.listCases.name, {
+  route: ApiRoutes.listCases.route,
+  methods: [ApiRoutes.listCases.method],
+  authLevel: ApiRoutes.listCases.authLevel,
+  extraInputs: [df.input.durableClient()],
+  handler: withApiErrors(listCasesHttp),
+});

@@ -1,0 +1,79 @@
+import * as df from 'durable-functions';
+import type { InstanceLike } from '../../api/cases';
+
+/**
+ * Small adapters over the durable client for the HTTP handlers: "not found" as undefined instead of an
+ * exception, bounded waits, entity reads that tolerate a missing entity.
+ */
+
+/** getStatus that answers undefined for an unknown instance (the client throws on the extension's 404). */
+export async function findInstance(
+  client: df.DurableClient,
+  instanceId: string,
+  showInput = true,
+): Promise<InstanceLike | undefined> {
+  try {
+    const s = await client.getStatus(instanceId, { showInput });
+    // Some backends answer an unknown id with an empty status instead of a 404.
+    if (!s || !s.instanceId || !s.name) return undefined;
+    return s as unknown as InstanceLike;
+  } catch (err) {
+    if (err instanceof Error && /\b404\b/.test(err.message)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Starts `name` as `instanceId` unless that instance exists (a retried request). Two concurrent requests
+ * can both see no instance; the loser's start fails (or, on some backends, would replace the instance),
+ * so a failed start that finds the instance afterwards counts as `existing`.
+ */
+export async function startOnce(
+  client: df.DurableClient,
+  name: string,
+  instanceId: string,
+  input: unknown,
+): Promise<'started' | 'existing'> {
+  if (await findInstance(client, instanceId, false)) return 'existing';
+  try {
+    await client.startNew(name, { instanceId, input });
+    return 'started';
+  } catch (err) {
+    if (await findInstance(client, instanceId, false)) return 'existing';
+    throw err;
+  }
+}
+
+const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
+export const isFinished = (runtimeStatus: string) => FINISHED.has(runtimeStatus);
+
+/** Polls until every instance has finished or `timeoutMs` passed; returns the finished ones. */
+export async function waitForInstances(
+  client: df.DurableClient,
+  instanceIds: readonly string[],
+  timeoutMs: number,
+): Promise<Map<string, InstanceLike>> {
+  const done = new Map<string, InstanceLike>();
+  const deadline = Date.now() + timeoutMs;
+  let delay = 20;
+  for (;;) {
+    const open = instanceIds.filter((id) => !done.has(id));
+    const statuses = await Promise.all(open.map((id) => findInstance(client, id, false)));
+    statuses.forEach((s, i) => {
+      if (s && isFinished(s.runtimeStatus)) done.set(open[i] as string, s);
+    });
+    if (done.size === instanceIds.length || Date.now() >= deadline) return done;
+    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
+    delay = Math.min(delay * 2, 250);
+  }
+}
+
+/** Entity state, or undefined when the entity does not exist (or the read fails: views degrade, not error). */
+export async function readEntity(client: df.DurableClient, name: string, key: string): Promise<unknown> {
+  try {
+    const r = await client.readEntityState<unknown>(new df.EntityId(name, key));
+    return r.entityExists ? r.entityState : undefined;
+  } catch {
+    return undefined;
+  }
+}

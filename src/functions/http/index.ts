@@ -1,0 +1,8 @@
+/** The HTTP API's registrations; src/index.ts imports this one module. */
+import './telemetry';
+import './cases';
+import './case';
+import './stream';
+import './health';
+import './openapi';
+import './console';
