@@ -38,8 +38,14 @@ export const TelemetryAcceptedSchema = z.object({
 });
 
 export const CaseCreatedSchema = z
-  .object({ caseId: z.string(), alertId: z.string(), created: z.boolean(), statusUrl: z.string() })
-  .catchall(z.string().or(z.boolean()));
+  .object({
+    caseId: z.string(),
+    alertId: z.string(),
+    created: z.boolean(),
+    statusUrl: z.string(),
+    decisionUrl: z.string(),
+  })
+  .strict();
 
 export const CaseSummarySchema = z.object({
   caseId: z.string(),

@@ -34,7 +34,9 @@ describe('POST /api/cases', () => {
     });
     expect(r.json.statusUrl).toBe(`${host.baseUrl}/api/cases/${r.json.caseId}`);
     expect(r.headers.get('location')).toBe(r.json.statusUrl);
-    expect(r.json.statusQueryGetUri).toContain(r.json.caseId);
+    expect(r.json.decisionUrl).toBe(`${r.json.statusUrl}/decision`);
+    // The Durable management URLs carry the system key: a function key must not reveal it.
+    expect(JSON.stringify(r.json)).not.toContain('runtime/webhooks');
     const instance = await host.engine.getStatus(r.json.caseId, { showInput: true });
     expect(instance?.name).toBe('investigateCase');
     expect(instance?.input).toMatchObject({

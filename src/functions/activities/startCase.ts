@@ -34,7 +34,12 @@ df.app.activity(Activities.startCase, {
   },
 });
 
-export function caseInputFor(caseId: string, alert: Alert, openedBy: CaseInput['openedBy'], analyst?: string): CaseInput {
+export function caseInputFor(
+  caseId: string,
+  alert: Alert,
+  openedBy: CaseInput['openedBy'],
+  analyst?: string,
+): CaseInput {
   const cfg = config();
   return {
     schemaVersion: 1,
@@ -51,25 +56,42 @@ export function caseInputFor(caseId: string, alert: Alert, openedBy: CaseInput['
   };
 }
 
+/**
+ * Starts the case with this alert, or, when a parallel ingest already started it with another alert,
+ * hands this one to it as evidence. A re-run of the same start (at-least-once activity) does nothing.
+ */
 async function startIfAbsent(client: DurableClient, caseId: string, alert: Alert): Promise<boolean> {
   const existing = await client.getStatus(caseId).catch(() => undefined);
-  if (existing?.instanceId) return false;
-  await client.startNew(Orchestrations.investigateCase, { instanceId: caseId, input: caseInputFor(caseId, alert, 'detection') });
-  return true;
+  if (!existing?.runtimeStatus) {
+    await client.startNew(Orchestrations.investigateCase, {
+      instanceId: caseId,
+      input: caseInputFor(caseId, alert, 'detection'),
+    });
+    return true;
+  }
+  const opener = (existing.input as Partial<CaseInput> | undefined)?.alert?.alertId;
+  if (opener !== alert.alertId && !isFinished(existing.runtimeStatus))
+    await client.raiseEvent(caseId, Events.newEvidence, [alert]);
+  return false;
 }
 
 /**
- * Raises the alerts on the open case. If that case has already finished (it closed while these alerts
- * were on their way), the first alert opens a new case and the profile is told, so nothing is dropped.
+ * Raises the alerts on the open case. Not started yet (a parallel ingest decided to open it and has not
+ * got there): this one opens it, and the other will attach. Already finished (it closed while these alerts
+ * were on their way): the first alert opens a new case and the profile is told, so nothing is dropped.
  */
 async function attach(client: DurableClient, caseId: string, alerts: Alert[]): Promise<string> {
   const status = await client.getStatus(caseId).catch(() => undefined);
-  const running = status?.runtimeStatus === df.OrchestrationRuntimeStatus.Running || status?.runtimeStatus === df.OrchestrationRuntimeStatus.Pending || status?.runtimeStatus === df.OrchestrationRuntimeStatus.Suspended;
-  if (running) {
+  const [first, ...rest] = alerts as [Alert, ...Alert[]];
+  if (!status?.runtimeStatus) {
+    await startIfAbsent(client, caseId, first);
+    if (rest.length) await client.raiseEvent(caseId, Events.newEvidence, rest);
+    return caseId;
+  }
+  if (!isFinished(status.runtimeStatus)) {
     await client.raiseEvent(caseId, Events.newEvidence, alerts);
     return caseId;
   }
-  const [first, ...rest] = alerts as [Alert, ...Alert[]];
   const newCaseId = caseIdFor(first.alertId);
   const profile = new df.EntityId(Entities.customerProfile, first.customerId);
   await client.signalEntity(profile, CustomerProfileOps.caseClosed, { caseId });
@@ -79,6 +101,21 @@ async function attach(client: DurableClient, caseId: string, alerts: Alert[]): P
   return newCaseId;
 }
 
+function isFinished(status: df.OrchestrationRuntimeStatus): boolean {
+  return [
+    df.OrchestrationRuntimeStatus.Completed,
+    df.OrchestrationRuntimeStatus.Failed,
+    df.OrchestrationRuntimeStatus.Terminated,
+  ].includes(status);
+}
+
 function summary(a: Alert) {
-  return { alertId: a.alertId, customerId: a.customerId, rule: a.rule, severity: a.severity, description: a.description, detectedAt: a.detectedAt };
+  return {
+    alertId: a.alertId,
+    customerId: a.customerId,
+    rule: a.rule,
+    severity: a.severity,
+    description: a.description,
+    detectedAt: a.detectedAt,
+  };
 }

@@ -60,7 +60,9 @@ export async function createCaseHttp(
       alertId: input.alert.alertId,
       created,
       statusUrl,
-      ...client.createHttpManagementPayload(input.caseId),
+      // No createHttpManagementPayload here: its URLs embed the Durable system key, which an analyst's
+      // function key must not reveal. The case URL is the status link.
+      decisionUrl: `${statusUrl}/decision`,
     },
     { location: statusUrl, 'retry-after': '5' },
   );
