@@ -31,7 +31,10 @@ const orchestratorBans = {
     'error',
     {
       patterns: [
-        { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'child_process'], message: 'No Node built-ins in orchestrators.' },
+        {
+          group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'child_process'],
+          message: 'No Node built-ins in orchestrators.',
+        },
         { group: ['**/config', '**/config.js'], message: 'Orchestrators receive settings in their input.' },
       ],
     },
@@ -51,5 +54,8 @@ export default tseslint.config(
     },
   },
   { files: ['src/orchestrations/**/*.ts'], rules: orchestratorBans },
-  { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
 );

@@ -9,13 +9,21 @@ export interface ChildHost {
   stop(): Promise<void>;
 }
 
-export async function startChildHost(appDir: string, dataDir: string, env: Record<string, string>): Promise<ChildHost> {
+export async function startChildHost(
+  appDir: string,
+  dataDir: string,
+  env: Record<string, string>,
+): Promise<ChildHost> {
   const cli = path.join(appDir, 'scripts', 'offline-host', 'cli.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--app', appDir, '--data', dataDir, '--port', '0', '--no-timers'], {
-    cwd: appDir,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, '--app', appDir, '--data', dataDir, '--port', '0', '--no-timers'],
+    {
+      cwd: appDir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = await new Promise<string>((resolve, reject) => {

@@ -12,7 +12,9 @@ export class Printer {
   }
 
   title() {
-    console.log('durable-fraud-agents demo: the real app on the offline host, scripted model, no Azure, no keys\n');
+    console.log(
+      'durable-fraud-agents demo: the real app on the offline host, scripted model, no Azure, no keys\n',
+    );
   }
 
   scenario(n: number, title: string, customer: string) {
@@ -26,8 +28,12 @@ export class Printer {
   }
 
   case(c: CaseView) {
-    const specialists = c.findings.map((f) => `${f.specialist} ${f.riskScore.toFixed(2)}${f.degraded ? '*' : ''}`).join(' · ');
-    const risk = c.risk ? `risk ${c.risk.score.toFixed(2)} ${c.risk.level} → ${c.risk.recommendedAction}` : 'no assessment yet';
+    const specialists = c.findings
+      .map((f) => `${f.specialist} ${f.riskScore.toFixed(2)}${f.degraded ? '*' : ''}`)
+      .join(' · ');
+    const risk = c.risk
+      ? `risk ${c.risk.score.toFixed(2)} ${c.risk.level} → ${c.risk.recommendedAction}`
+      : 'no assessment yet';
     const cost = `${c.usage.tokens.toLocaleString('en-US')} tokens $${c.usage.usd.toFixed(4)}`;
     const where =
       c.stage === 'closed'
@@ -47,6 +53,10 @@ export class Printer {
 
   summary(failures: string[]) {
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
-    console.log(failures.length ? `\n${failures.length} scenario(s) FAILED in ${secs}s` : `\nAll 5 scenarios behaved as expected in ${secs}s.`);
+    console.log(
+      failures.length
+        ? `\n${failures.length} scenario(s) FAILED in ${secs}s`
+        : `\nAll 5 scenarios behaved as expected in ${secs}s.`,
+    );
   }
 }

@@ -40,7 +40,10 @@ export function emptyLedger(): LedgerState {
   return { schemaVersion: 1, locked: false, refundedUsd: 0, entries: [] };
 }
 
-export function applyAction(state: LedgerState, request: ApplyRequest): { state: LedgerState; result: ApplyResult } {
+export function applyAction(
+  state: LedgerState,
+  request: ApplyRequest,
+): { state: LedgerState; result: ApplyResult } {
   const seen = state.entries.find((e) => e.idempotencyKey === request.idempotencyKey);
   if (seen) return { state, result: { applied: false, entry: seen } };
   const entry: LedgerEntry = { ...request, sequence: state.entries.length + 1 };
@@ -56,7 +59,9 @@ export function applyAction(state: LedgerState, request: ApplyRequest): { state:
 }
 
 /** The ledger actions an approved case action stands for ('both' = lock then refund; 'clear' = none). */
-export function ledgerActionsFor(action: 'lock_account' | 'refund_charges' | 'both' | 'clear'): LedgerAction[] {
+export function ledgerActionsFor(
+  action: 'lock_account' | 'refund_charges' | 'both' | 'clear',
+): LedgerAction[] {
   if (action === 'both') return ['lock_account', 'refund_charges'];
   if (action === 'clear') return [];
   return [action];

@@ -10,7 +10,12 @@ export interface Delivery {
   timeoutMs?: number;
 }
 
-export async function deliver({ url, idempotencyKey, payload, timeoutMs = 10_000 }: Delivery): Promise<number> {
+export async function deliver({
+  url,
+  idempotencyKey,
+  payload,
+  timeoutMs = 10_000,
+}: Delivery): Promise<number> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },

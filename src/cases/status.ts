@@ -1,6 +1,13 @@
 import type { Assessment, Findings } from '../investigation/types';
 import type { Outcome, Stage } from '../review/types';
-import type { ActionResult, CaseInput, CaseStatus, DecisionRecord, FindingSummary, TimelineEntry } from './types';
+import type {
+  ActionResult,
+  CaseInput,
+  CaseStatus,
+  DecisionRecord,
+  FindingSummary,
+  TimelineEntry,
+} from './types';
 
 /**
  * Pure transitions of CaseStatus. The orchestrator owns the only copy and publishes it as its custom
@@ -21,7 +28,15 @@ export function initialStatus(input: CaseInput, at: string): CaseStatus {
     openedAt: at,
     findings: [],
     decisions: [],
-    timeline: [{ at, stage: 'investigating', event: 'opened', round: 1, detail: input.alert.description.slice(0, MAX_SUMMARY) }],
+    timeline: [
+      {
+        at,
+        stage: 'investigating',
+        event: 'opened',
+        round: 1,
+        detail: input.alert.description.slice(0, MAX_SUMMARY),
+      },
+    ],
     evidenceCount: 0,
     usage: { tokens: 0, usd: 0 },
   };
@@ -35,7 +50,13 @@ export function withEvent(
   detail?: string,
 ): CaseStatus {
   const next = { ...status, ...changes };
-  const entry: TimelineEntry = { at, stage: next.stage, event, round: next.round, ...(detail ? { detail: detail.slice(0, MAX_SUMMARY) } : {}) };
+  const entry: TimelineEntry = {
+    at,
+    stage: next.stage,
+    event,
+    round: next.round,
+    ...(detail ? { detail: detail.slice(0, MAX_SUMMARY) } : {}),
+  };
   next.timeline = [...status.timeline, entry].slice(-MAX_TIMELINE);
   return next;
 }
@@ -71,9 +92,21 @@ export function withEvidence(status: CaseStatus, count: number): CaseStatus {
   return { ...status, evidenceCount: status.evidenceCount + count };
 }
 
-export function closed(status: CaseStatus, at: string, outcome: Outcome, detail?: string, action?: ActionResult): CaseStatus {
+export function closed(
+  status: CaseStatus,
+  at: string,
+  outcome: Outcome,
+  detail?: string,
+  action?: ActionResult,
+): CaseStatus {
   const stage: Stage = 'closed';
-  return withEvent(status, at, outcome, { stage, outcome, deadline: undefined, ...(action ? { action } : {}) }, detail);
+  return withEvent(
+    status,
+    at,
+    outcome,
+    { stage, outcome, deadline: undefined, ...(action ? { action } : {}) },
+    detail,
+  );
 }
 
 function roundUsd(usd: number): number {

@@ -13,7 +13,10 @@ export function accountLedgerEntity(context: EntityContext<LedgerState>): void {
     case AccountLedgerOps.apply: {
       const request = ApplyRequest.safeParse(context.df.getInput());
       if (!request.success) {
-        context.df.return({ applied: false, error: request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        context.df.return({
+          applied: false,
+          error: request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
         return;
       }
       const { state: next, result } = applyAction(state, request.data);

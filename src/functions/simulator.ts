@@ -30,10 +30,17 @@ export async function simulatorTick(_timer: Timer, context: InvocationContext): 
 
   const truthByEvent = new Map(step.events.map((l) => [l.event, l.truth]));
   const client = df.getClient(context);
-  for (const plan of planIngest(step.events.map((l) => l.event), new Date().toISOString())) {
+  for (const plan of planIngest(
+    step.events.map((l) => l.event),
+    new Date().toISOString(),
+  )) {
     const truth = plan.input.events.flatMap((e) => truthByEvent.get(e) ?? []);
     await client.startNew(Orchestrations.ingestTelemetry, { instanceId: plan.instanceId, input: plan.input });
-    publish('telemetry', { ...telemetryBusEvent(plan), source: 'simulator', ...(truth.length ? { truth } : {}) }, { key: plan.instanceId });
+    publish(
+      'telemetry',
+      { ...telemetryBusEvent(plan), source: 'simulator', ...(truth.length ? { truth } : {}) },
+      { key: plan.instanceId },
+    );
   }
   context.log(`simulator: ${step.events.length} events (${step.state.anomalies} anomalies injected so far)`);
 }

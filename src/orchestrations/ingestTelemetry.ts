@@ -9,7 +9,9 @@ import type { IngestInput, IngestOutput, ProfileIngestResult, StartCaseInput } f
  * opens or the alerts join the open one, and this orchestration carries that out through an activity:
  * JavaScript entities cannot start orchestrations themselves.
  */
-export function* ingestTelemetryOrchestrator(context: OrchestrationContext): Generator<Task, IngestOutput, unknown> {
+export function* ingestTelemetryOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, IngestOutput, unknown> {
   const input = context.df.getInput() as IngestInput;
   const profile = new df.EntityId(Entities.customerProfile, input.customerId);
   const result = (yield context.df.callEntity(profile, CustomerProfileOps.ingest, {
@@ -17,14 +19,19 @@ export function* ingestTelemetryOrchestrator(context: OrchestrationContext): Gen
   })) as ProfileIngestResult;
 
   if (result.startCase || result.attach) {
-    yield context.df.callActivityWithRetry(
-      Activities.startCase,
-      new df.RetryOptions(2_000, 5),
-      { customerId: input.customerId, startCase: result.startCase, attach: result.attach } satisfies StartCaseInput,
-    );
+    yield context.df.callActivityWithRetry(Activities.startCase, new df.RetryOptions(2_000, 5), {
+      customerId: input.customerId,
+      startCase: result.startCase,
+      attach: result.attach,
+    } satisfies StartCaseInput);
   }
   return {
-    alerts: result.alerts.map((a) => ({ alertId: a.alertId, rule: a.rule, severity: a.severity, customerId: a.customerId })),
+    alerts: result.alerts.map((a) => ({
+      alertId: a.alertId,
+      rule: a.rule,
+      severity: a.severity,
+      customerId: a.customerId,
+    })),
     ...(result.startCase ? { caseId: result.startCase.caseId } : {}),
     ...(result.attach ? { attachedToCaseId: result.attach.caseId } : {}),
   };

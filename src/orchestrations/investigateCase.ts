@@ -1,12 +1,25 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
 import { ledgerActionsFor, type ApplyResult } from '../actions/ledger';
-import { closed, initialStatus, withAssessment, withDecision, withEvent, withEvidence } from '../cases/status';
+import {
+  closed,
+  initialStatus,
+  withAssessment,
+  withDecision,
+  withEvent,
+  withEvidence,
+} from '../cases/status';
 import type { CaseInput, CaseStatus, DecisionRecord } from '../cases/types';
 import type { Alert } from '../detection/schema';
 import { SpecialistName, type ActionName, type Assessment } from '../investigation/types';
 import { AccountLedgerOps, Activities, CaseSessionOps, CustomerProfileOps, Entities, Events } from '../names';
-import { actionIdempotencyKey, classifyDecision, deadlineFor, needsReview, nextAfterReject } from '../review/policy';
+import {
+  actionIdempotencyKey,
+  classifyDecision,
+  deadlineFor,
+  needsReview,
+  nextAfterReject,
+} from '../review/policy';
 import { AnalystDecision, type Outcome, type ReviewOutcome } from '../review/types';
 import type {
   AggregateActivityInput,
@@ -29,7 +42,9 @@ const SPECIALISTS = SpecialistName.options;
 
 type Escalation = Extract<Outcome, 'escalated_timeout' | 'escalated_max_rounds' | 'escalated_failure'>;
 
-export function* investigateCaseOrchestrator(context: OrchestrationContext): Generator<Task, CaseStatus, unknown> {
+export function* investigateCaseOrchestrator(
+  context: OrchestrationContext,
+): Generator<Task, CaseStatus, unknown> {
   const input = context.df.getInput() as CaseInput;
   const { caseId, customerId, alert, settings } = input;
   const now = () => context.df.currentUtcDateTime.toISOString();
@@ -94,7 +109,15 @@ export function* investigateCaseOrchestrator(context: OrchestrationContext): Gen
         evidenceWait = undefined;
         evidence.push(...alerts);
         context.df.signalEntity(session, CaseSessionOps.addEvidence, { alerts, at: now() });
-        update(withEvent(withEvidence(status, alerts.length), now(), 'evidence_added', {}, `${alerts.length} new alert(s)`));
+        update(
+          withEvent(
+            withEvidence(status, alerts.length),
+            now(),
+            'evidence_added',
+            {},
+            `${alerts.length} new alert(s)`,
+          ),
+        );
         continue;
       }
       const parsed = AnalystDecision.safeParse(decisionWait.result);
@@ -109,23 +132,36 @@ export function* investigateCaseOrchestrator(context: OrchestrationContext): Gen
       seenDecisionIds.push(decision.decisionId);
       const record: DecisionRecord = { ...decision, disposition };
       if (disposition !== 'accepted') {
-        update(withEvent(withDecision(status, record), now(), `decision_${disposition}`, {}, describe(record)));
+        update(
+          withEvent(withDecision(status, record), now(), `decision_${disposition}`, {}, describe(record)),
+        );
         continue;
       }
       timer.cancel();
       update(withDecision(status, record));
-      return decision.decision === 'approve' ? { kind: 'approved', decision } : { kind: 'rejected', decision };
+      return decision.decision === 'approve'
+        ? { kind: 'approved', decision }
+        : { kind: 'rejected', decision };
     }
   }
 
-  function* close(outcome: Outcome, detail: string, action?: CaseStatus['action']): Generator<Task, CaseStatus, unknown> {
+  function* close(
+    outcome: Outcome,
+    detail: string,
+    action?: CaseStatus['action'],
+  ): Generator<Task, CaseStatus, unknown> {
     update(closed(status, now(), outcome, detail, action));
     const event: CaseEventInput = { caseId, customerId, status };
     // Notifications are best-effort: the case outcome is already decided and must not be re-run.
     try {
       if (isEscalation(outcome))
-        yield context.df.callActivityWithRetry(Activities.escalate, RETRY, { ...event, reason: outcome, detail } satisfies EscalateInput);
-      if (outcome === 'auto_cleared') yield context.df.callActivityWithRetry(Activities.autoClear, RETRY, event);
+        yield context.df.callActivityWithRetry(Activities.escalate, RETRY, {
+          ...event,
+          reason: outcome,
+          detail,
+        } satisfies EscalateInput);
+      if (outcome === 'auto_cleared')
+        yield context.df.callActivityWithRetry(Activities.autoClear, RETRY, event);
       yield context.df.callActivityWithRetry(Activities.sendNotification, RETRY, event);
     } catch (err) {
       update(withEvent(status, now(), 'notification_failed', {}, errorText(err)));
@@ -178,17 +214,32 @@ export function* investigateCaseOrchestrator(context: OrchestrationContext): Gen
       level: assessment.level,
       reasoning: assessment.reasoning.slice(0, 1000),
     });
-    update(withEvent(withAssessment(status, assessment), now(), 'assessed', {}, `risk ${assessment.riskScore.toFixed(2)} (${assessment.level})`));
+    update(
+      withEvent(
+        withAssessment(status, assessment),
+        now(),
+        'assessed',
+        {},
+        `risk ${assessment.riskScore.toFixed(2)} (${assessment.level})`,
+      ),
+    );
 
     // Degraded findings never auto-clear: without evidence, a human decides.
     if (!needsReview(assessment, settings.riskThreshold)) {
-      return yield* close('auto_cleared', `risk ${assessment.riskScore.toFixed(2)} below ${settings.riskThreshold}`);
+      return yield* close(
+        'auto_cleared',
+        `risk ${assessment.riskScore.toFixed(2)} below ${settings.riskThreshold}`,
+      );
     }
 
     const deadline = deadlineFor(now(), settings.decisionTimeoutHours);
     update(withEvent(status, now(), 'awaiting_decision', { stage: 'awaiting_decision', deadline }));
     try {
-      yield context.df.callActivityWithRetry(Activities.notifyAnalyst, RETRY, { caseId, customerId, status } satisfies CaseEventInput);
+      yield context.df.callActivityWithRetry(Activities.notifyAnalyst, RETRY, {
+        caseId,
+        customerId,
+        status,
+      } satisfies CaseEventInput);
     } catch (err) {
       update(withEvent(status, now(), 'notification_failed', {}, errorText(err)));
     }
@@ -201,17 +252,39 @@ export function* investigateCaseOrchestrator(context: OrchestrationContext): Gen
     if (review.kind === 'rejected') {
       const text = decision.feedback ?? '';
       feedback.push(text);
-      context.df.signalEntity(session, CaseSessionOps.addFeedback, { round: decision.round, feedback: text, analyst: decision.analyst, at: now() });
+      context.df.signalEntity(session, CaseSessionOps.addFeedback, {
+        round: decision.round,
+        feedback: text,
+        analyst: decision.analyst,
+        at: now(),
+      });
       if (nextAfterReject(status.round, settings.maxRounds) === 'escalate_max_rounds') {
         return yield* close('escalated_max_rounds', `${settings.maxRounds} rounds rejected`);
       }
-      update(withEvent(status, now(), 'rejected', { stage: 'investigating', round: status.round + 1, deadline: undefined }, text));
+      update(
+        withEvent(
+          status,
+          now(),
+          'rejected',
+          { stage: 'investigating', round: status.round + 1, deadline: undefined },
+          text,
+        ),
+      );
       continue;
     }
 
     const action = decision.action ?? 'clear';
-    if (action === 'clear') return yield* close('cleared_by_analyst', `${decision.analyst} cleared the alert`);
-    update(withEvent(status, now(), 'approved', { stage: 'executing', deadline: undefined }, `${decision.analyst} approved ${action}`));
+    if (action === 'clear')
+      return yield* close('cleared_by_analyst', `${decision.analyst} cleared the alert`);
+    update(
+      withEvent(
+        status,
+        now(),
+        'approved',
+        { stage: 'executing', deadline: undefined },
+        `${decision.analyst} approved ${action}`,
+      ),
+    );
     let result: CaseStatus['action'];
     try {
       result = yield* act(action, decision.analyst);

@@ -44,9 +44,20 @@ export function transactionAlert(customerId: string, amount = 1200, merchant = '
   };
 }
 
-export async function openCase(host: OfflineHost, alert: Alert, settings = DEFAULT_SETTINGS): Promise<string> {
+export async function openCase(
+  host: OfflineHost,
+  alert: Alert,
+  settings = DEFAULT_SETTINGS,
+): Promise<string> {
   const caseId = `case-${alert.alertId}`;
-  const input: CaseInput = { schemaVersion: 1, caseId, customerId: alert.customerId, alert, settings, openedBy: 'manual' };
+  const input: CaseInput = {
+    schemaVersion: 1,
+    caseId,
+    customerId: alert.customerId,
+    alert,
+    settings,
+    openedBy: 'manual',
+  };
   await host.engine.startNew(Orchestrations.investigateCase, { instanceId: caseId, input });
   return caseId;
 }
@@ -64,17 +75,23 @@ export async function waitForCase(
     (s) => {
       const cs = caseStatusOf(s);
       // A closed case still sends its notifications: it counts as closed once the instance completes.
-      const settled = cs !== undefined && ok(cs) && (cs.stage !== 'closed' || s.runtimeStatus === 'Completed');
+      const settled =
+        cs !== undefined && ok(cs) && (cs.stage !== 'closed' || s.runtimeStatus === 'Completed');
       return settled || s.runtimeStatus === 'Failed' || s.runtimeStatus === 'Terminated';
     },
     timeoutMs,
   );
   const cs = caseStatusOf(status);
-  if (!cs || !ok(cs)) throw new Error(`case ${caseId} ended ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
+  if (!cs || !ok(cs))
+    throw new Error(`case ${caseId} ended ${status.runtimeStatus}: ${JSON.stringify(status.output)}`);
   return cs;
 }
 
-function caseStatusOf(s: { runtimeStatus: string; output: unknown; customStatus: unknown }): CaseStatus | undefined {
+function caseStatusOf(s: {
+  runtimeStatus: string;
+  output: unknown;
+  customStatus: unknown;
+}): CaseStatus | undefined {
   const v = (s.runtimeStatus === 'Completed' ? s.output : s.customStatus) as CaseStatus | null | undefined;
   return v && typeof v === 'object' && 'stage' in v ? v : undefined;
 }
@@ -88,7 +105,11 @@ export interface DecisionInput {
 }
 
 /** Posts a decision through the real HTTP API, as an analyst would. */
-export async function postDecision(host: OfflineHost, caseId: string, body: DecisionInput): Promise<{ status: number; body: unknown }> {
+export async function postDecision(
+  host: OfflineHost,
+  caseId: string,
+  body: DecisionInput,
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${host.baseUrl}/api/cases/${encodeURIComponent(caseId)}/decision`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-functions-key': host.functionKey },
@@ -98,7 +119,11 @@ export async function postDecision(host: OfflineHost, caseId: string, body: Deci
 }
 
 /** Raises a decision event directly (what a racing or replayed delivery looks like to the orchestration). */
-export async function raiseDecision(host: OfflineHost, caseId: string, d: DecisionInput & { decisionId: string }): Promise<void> {
+export async function raiseDecision(
+  host: OfflineHost,
+  caseId: string,
+  d: DecisionInput & { decisionId: string },
+): Promise<void> {
   await host.engine.raiseEvent(caseId, Events.analystDecision, {
     analyst: 'alice@contoso.com',
     decidedAt: '2026-03-31T11:00:00.000Z',
@@ -108,23 +133,38 @@ export async function raiseDecision(host: OfflineHost, caseId: string, d: Decisi
 
 export async function ledgerOf(host: OfflineHost, customerId: string) {
   const s = await host.engine.readEntityState('accountLedger', customerId);
-  return (s.state ?? { entries: [], locked: false }) as { locked: boolean; refundedUsd: number; entries: Array<{ idempotencyKey: string; action: string }> };
+  return (s.state ?? { entries: [], locked: false }) as {
+    locked: boolean;
+    refundedUsd: number;
+    entries: Array<{ idempotencyKey: string; action: string }>;
+  };
 }
 
 export async function sessionOf(host: OfflineHost, caseId: string) {
   const s = await host.engine.readEntityState('caseSession', caseId);
   return s.state as
-    | { feedback: Array<{ text: string }>; entries: Array<{ round: number; author: string; messages: Array<{ content: string }> }>; rounds: Array<{ round: number; riskScore: number }> }
+    | {
+        feedback: Array<{ text: string }>;
+        entries: Array<{ round: number; author: string; messages: Array<{ content: string }> }>;
+        rounds: Array<{ round: number; riskScore: number }>;
+      }
     | undefined;
 }
 
 /** Entity signals are processed asynchronously: poll until the state satisfies the predicate. */
-export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await read();
     if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)?.slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)?.slice(0, 500)}`,
+      );
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -12,21 +12,48 @@ import type { CaseEventInput, EscalateInput } from '../../orchestrations/contrac
  * (sendNotification). Each publishes to the live stream and, when configured, posts to a webhook with
  * an idempotency key made of the case, the round and the message kind.
  */
-async function announce(kind: string, input: CaseEventInput, url: string | undefined, context: InvocationContext, extra: object = {}) {
+async function announce(
+  kind: string,
+  input: CaseEventInput,
+  url: string | undefined,
+  context: InvocationContext,
+  extra: object = {},
+) {
   const { caseId, customerId, status } = input;
-  publish('case', { caseId, customerId, stage: status.stage, round: status.round, outcome: status.outcome, kind, ...extra });
-  context.log(`${kind}: case ${caseId} (${customerId}) stage=${status.stage} round=${status.round}${status.outcome ? ` outcome=${status.outcome}` : ''}`);
-  if (url) await deliver({ url, idempotencyKey: `${caseId}:${status.round}:${kind}`, payload: { kind, ...input, ...extra } });
+  publish('case', {
+    caseId,
+    customerId,
+    stage: status.stage,
+    round: status.round,
+    outcome: status.outcome,
+    kind,
+    ...extra,
+  });
+  context.log(
+    `${kind}: case ${caseId} (${customerId}) stage=${status.stage} round=${status.round}${status.outcome ? ` outcome=${status.outcome}` : ''}`,
+  );
+  if (url)
+    await deliver({
+      url,
+      idempotencyKey: `${caseId}:${status.round}:${kind}`,
+      payload: { kind, ...input, ...extra },
+    });
   return { delivered: Boolean(url) };
 }
 
 df.app.activity(Activities.notifyAnalyst, {
-  handler: (input: CaseEventInput, context) => announce('awaiting_decision', input, config().ANALYST_WEBHOOK_URL, context, { deadline: input.status.deadline }),
+  handler: (input: CaseEventInput, context) =>
+    announce('awaiting_decision', input, config().ANALYST_WEBHOOK_URL, context, {
+      deadline: input.status.deadline,
+    }),
 });
 
 df.app.activity(Activities.escalate, {
   handler: (input: EscalateInput, context) =>
-    announce('escalated', input, config().ANALYST_WEBHOOK_URL, context, { reason: input.reason, detail: input.detail }),
+    announce('escalated', input, config().ANALYST_WEBHOOK_URL, context, {
+      reason: input.reason,
+      detail: input.detail,
+    }),
 });
 
 df.app.activity(Activities.autoClear, {

@@ -15,7 +15,9 @@ df.app.activity(Activities.executeAction, {
     const { caseId, customerId, action, idempotencyKey, ledger } = input;
     const applied = ledger.filter((r) => r.applied).length;
     publish('case', { caseId, customerId, stage: 'executing', round: input.round, action });
-    context.log(`executeAction: ${action} on ${customerId} for ${caseId} (key ${idempotencyKey}; ${applied} new ledger entries)`);
+    context.log(
+      `executeAction: ${action} on ${customerId} for ${caseId} (key ${idempotencyKey}; ${applied} new ledger entries)`,
+    );
     caseTelemetry.actionExecuted(caseId, action);
     const url = config().ACTION_WEBHOOK_URL;
     if (url) await deliver({ url, idempotencyKey, payload: input });

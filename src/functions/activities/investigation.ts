@@ -6,7 +6,11 @@ import { aggregateRisk, writeReasoning } from '../../investigation/aggregate';
 import { runSpecialist } from '../../investigation/specialists';
 import type { Assessment } from '../../investigation/types';
 import { Activities } from '../../names';
-import type { AggregateActivityInput, SpecialistActivityInput, SpecialistActivityOutput } from '../../orchestrations/contracts';
+import type {
+  AggregateActivityInput,
+  SpecialistActivityInput,
+  SpecialistActivityOutput,
+} from '../../orchestrations/contracts';
 
 /** One model client per worker process: SDK clients keep connections and token caches. */
 let models: Models | undefined;
@@ -25,7 +29,11 @@ df.app.activity(Activities.investigateSpecialist, {
         feedback: input.feedback,
         newEvidence: input.newEvidence,
       },
-      { models: sharedModels(), maxIterations: cfg.AGENT_MAX_ITERATIONS, ...(cfg.MCP_SERVER_URL ? { mcpServerUrl: cfg.MCP_SERVER_URL } : {}) },
+      {
+        models: sharedModels(),
+        maxIterations: cfg.AGENT_MAX_ITERATIONS,
+        ...(cfg.MCP_SERVER_URL ? { mcpServerUrl: cfg.MCP_SERVER_URL } : {}),
+      },
     );
     return { findings, transcript };
   },
