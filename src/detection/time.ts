@@ -1,3 +1,5 @@
+import { civilFromDays, daysFromCivil, daysInMonth } from '../shared/civil';
+
 /**
  * Event time in epoch ms. The canonical UTC form `YYYY-MM-DDTHH:mm:ss.sssZ` (what the simulator and most
  * clients send) is read digit by digit, four times faster than `Date.parse`, which handles every other
@@ -52,35 +54,8 @@ export function compactUtc(ms: number): string {
 }
 
 const p2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y: number, m: number): number {
-  return m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : MONTH_DAYS[m]!;
-}
 
 function d(text: string, i: number): number {
   const c = text.charCodeAt(i) - 48;
   return c >= 0 && c <= 9 ? c : Number.NaN;
-}
-
-// Howard Hinnant's days_from_civil / civil_from_days.
-function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, day];
-}
-
-function daysFromCivil(year: number, m: number, day: number): number {
-  const y = m <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
 }

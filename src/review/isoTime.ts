@@ -2,8 +2,9 @@
  * ISO-8601 ⇄ epoch milliseconds by arithmetic alone, so the review policy (imported by orchestrators)
  * stays free of the `Date` global. Proleptic Gregorian calendar, UTC output.
  */
+import { civilFromDays, DAY_MS, daysFromCivil, daysInMonth } from '../shared/civil';
+
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/i;
-const DAY_MS = 86_400_000;
 
 /** Epoch ms of an ISO date-time with `Z` or an offset; NaN when it is not one. */
 export function parseIsoMs(iso: string): number {
@@ -39,30 +40,3 @@ export function formatIsoMs(ms: number): string {
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-function daysInMonth(y: number, m: number): number {
-  return m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
-}
-
-// Howard Hinnant's days_from_civil / civil_from_days.
-function daysFromCivil(year: number, m: number, d: number): number {
-  const y = m <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
-function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
-}
