@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { CaseInput, CaseSettings } from '../cases/types';
 import { caseIdFor } from '../cases/types';
-import type { Config } from '../config';
 import { Alert, RuleName, Severity, TelemetryEvent } from '../detection/schema';
 import { badRequest, zodFieldErrors } from './errors';
 import { manualAlertId } from './ids';
@@ -43,14 +42,6 @@ export function parseManualCaseRequest(body: unknown): ManualCaseRequest {
     );
   }
   return parsed.data;
-}
-
-export function caseSettingsFrom(cfg: Config): CaseSettings {
-  return {
-    riskThreshold: cfg.RISK_THRESHOLD,
-    decisionTimeoutHours: cfg.DECISION_TIMEOUT_HOURS,
-    maxRounds: cfg.MAX_REVIEW_ROUNDS,
-  };
 }
 
 /** The alert and the investigateCase input for a manual case. The ids depend only on the request content. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Config } from '../config';
 import { Alert } from '../detection/schema';
 import { ActionName, RiskLevel, SpecialistName } from '../investigation/types';
 import { Outcome, Stage } from '../review/types';
@@ -10,6 +11,16 @@ export const CaseSettings = z.object({
   maxRounds: z.number().int().positive(),
 });
 export type CaseSettings = z.infer<typeof CaseSettings>;
+
+export function caseSettingsFrom(
+  cfg: Pick<Config, 'RISK_THRESHOLD' | 'DECISION_TIMEOUT_HOURS' | 'MAX_REVIEW_ROUNDS'>,
+): CaseSettings {
+  return {
+    riskThreshold: cfg.RISK_THRESHOLD,
+    decisionTimeoutHours: cfg.DECISION_TIMEOUT_HOURS,
+    maxRounds: cfg.MAX_REVIEW_ROUNDS,
+  };
+}
 
 /** Input of the investigateCase orchestration. Instance id = caseId. */
 export const CaseInput = z.object({

@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { caseIdFor, type CaseInput } from '../../cases/types';
+import { caseIdFor, caseSettingsFrom, type CaseInput } from '../../cases/types';
 import { config } from '../../config';
 import type { Alert } from '../../detection/schema';
 import { publish } from '../../events/bus';
@@ -40,17 +40,12 @@ export function caseInputFor(
   openedBy: CaseInput['openedBy'],
   analyst?: string,
 ): CaseInput {
-  const cfg = config();
   return {
     schemaVersion: 1,
     caseId,
     customerId: alert.customerId,
     alert,
-    settings: {
-      riskThreshold: cfg.RISK_THRESHOLD,
-      decisionTimeoutHours: cfg.DECISION_TIMEOUT_HOURS,
-      maxRounds: cfg.MAX_REVIEW_ROUNDS,
-    },
+    settings: caseSettingsFrom(config()),
     openedBy,
     ...(analyst ? { openedByAnalyst: analyst } : {}),
   };

@@ -11,7 +11,8 @@ import {
 } from '../../api/cases';
 import { conflict, jsonResponse } from '../../api/errors';
 import { withApiErrors } from '../../api/handler';
-import { caseSettingsFrom, manualCaseInput, parseManualCaseRequest } from '../../api/manual-case';
+import { manualCaseInput, parseManualCaseRequest } from '../../api/manual-case';
+import { caseSettingsFrom } from '../../cases/types';
 import { analystIdentity } from '../../api/principal';
 import { ApiRoutes } from '../../api/routes';
 import { config } from '../../config';
