@@ -29,7 +29,8 @@ export function createRealClock(): RealClock {
   return {
     kind: 'real',
     now: () => Date.now(),
-    advance: () => Promise.reject(new Error('advance() needs the virtual clock; the real clock follows wall time.')),
+    advance: () =>
+      Promise.reject(new Error('advance() needs the virtual clock; the real clock follows wall time.')),
   };
 }
 
@@ -47,12 +48,12 @@ export function createVirtualClock(startMs = Date.UTC(2026, 0, 1)): VirtualClock
     return min;
   };
 
-  const fireAllDue = async (): Promise<void> => {
-    // Work that settles may create timers that are already due (e.g. zero-delay retries): loop.
+  /** Settles work at the current time, then delivers due timers until none is due (work may add more). */
+  const settleAndFireDue = async (): Promise<void> => {
     for (;;) {
+      await Promise.all([...drivers].map((d) => d.fireDue()));
       const due = earliest();
       if (due === undefined || due > now) return;
-      await Promise.all([...drivers].map((d) => d.fireDue()));
     }
   };
 
@@ -68,15 +69,16 @@ export function createVirtualClock(startMs = Date.UTC(2026, 0, 1)): VirtualClock
       await clock.advanceTo(now + ms);
     },
     async advanceTo(target: number) {
-      await fireAllDue();
+      // Work already under way finishes at the current time before the clock moves.
+      await settleAndFireDue();
       for (;;) {
         const due = earliest();
         if (due === undefined || due > target) break;
         now = Math.max(now, due);
-        await fireAllDue();
+        await settleAndFireDue();
       }
       now = Math.max(now, target);
-      await fireAllDue();
+      await settleAndFireDue();
     },
   };
   return clock;

@@ -68,6 +68,7 @@ const FindingSummarySchema = z.object({
   specialist: z.string(),
   riskScore: z.number(),
   summary: z.string(),
+  evidence: z.array(z.string()).optional(),
   degraded: z.boolean(),
 });
 

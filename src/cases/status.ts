@@ -16,6 +16,8 @@ import type {
 const MAX_TIMELINE = 100;
 const MAX_DECISIONS = 50;
 const MAX_SUMMARY = 600;
+const MAX_EVIDENCE = 5;
+const MAX_EVIDENCE_CHARS = 240;
 
 export function initialStatus(input: CaseInput, at: string): CaseStatus {
   return {
@@ -66,6 +68,7 @@ export function withAssessment(status: CaseStatus, assessment: Assessment): Case
     specialist: f.specialist,
     riskScore: f.riskScore,
     summary: f.summary.slice(0, MAX_SUMMARY),
+    evidence: f.evidence.slice(0, MAX_EVIDENCE).map((e) => e.slice(0, MAX_EVIDENCE_CHARS)),
     degraded: f.degraded,
   }));
   return {

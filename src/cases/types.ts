@@ -65,6 +65,8 @@ export interface FindingSummary {
   specialist: SpecialistName;
   riskScore: number;
   summary: string;
+  /** The specialist's strongest evidence lines (bounded: this travels in the custom status). */
+  evidence: string[];
   degraded: boolean;
 }
 

@@ -96,14 +96,20 @@ export function* investigateCaseOrchestrator(
     return assessment;
   }
 
-  /** The human-in-the-loop race: a decision for this round, or the deadline. New evidence keeps it waiting. */
+  /**
+   * The human-in-the-loop race: a decision for this round, or the deadline. New evidence or an ignored
+   * decision keeps it waiting for the same deadline. Each turn races a fresh timer (the previous one is
+   * cancelled): a timer task that appears in two Task.any calls is repeated in the action list without a
+   * new id, and how the Durable extension numbers such a repeat is not something to depend on.
+   */
   function* awaitDecision(deadline: string): Generator<Task, ReviewOutcome, unknown> {
-    const timer: TimerTask = context.df.createTimer(new Date(deadline));
     let decisionWait = context.df.waitForExternalEvent(Events.analystDecision);
     for (;;) {
       evidenceWait ??= context.df.waitForExternalEvent(Events.newEvidence);
+      const timer: TimerTask = context.df.createTimer(new Date(deadline));
       const winner = yield context.df.Task.any([decisionWait, evidenceWait, timer]);
       if (winner === timer) return { kind: 'timedOut', deadline };
+      timer.cancel();
       if (winner === evidenceWait) {
         const alerts = asAlerts(evidenceWait.result);
         evidenceWait = undefined;
@@ -137,7 +143,6 @@ export function* investigateCaseOrchestrator(
         );
         continue;
       }
-      timer.cancel();
       update(withDecision(status, record));
       return decision.decision === 'approve'
         ? { kind: 'approved', decision }

@@ -311,13 +311,16 @@ function findings(d) {
               })
             : null,
           f.summary ? h('p', {}, f.summary) : null,
+          f.evidence?.length
+            ? h('ul', { class: 'evidence' }, ...f.evidence.map((e) => h('li', {}, e)))
+            : null,
           h(
             'details',
             { open: openTools.has(f.specialist), ontoggle: (e) => remember(f.specialist, e.target.open) },
             h(
               'summary',
               {},
-              `Evidence: ${calls.length} tool call${calls.length === 1 ? '' : 's'}`,
+              `${calls.length} tool call${calls.length === 1 ? '' : 's'}`,
               calls.length
                 ? h(
                     'span',

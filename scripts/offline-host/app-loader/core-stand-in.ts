@@ -68,7 +68,9 @@ export interface CoreStandIn {
   model(): CoreProgrammingModel;
 }
 
-export function createCoreStandIn(log: (level: string, category: string, message: string) => void): CoreStandIn {
+export function createCoreStandIn(
+  log: (level: string, category: string, message: string) => void,
+): CoreStandIn {
   const functions = new Map<string, RegisteredFunction>();
   const hooks = new Map<string, HookCallback[]>();
   let programmingModel: CoreProgrammingModel | undefined;
@@ -111,7 +113,9 @@ export function createCoreStandIn(log: (level: string, category: string, message
     hooks,
     model() {
       if (!programmingModel) {
-        throw new Error('The app registered no functions through @azure/functions (no programming model was set).');
+        throw new Error(
+          'The app registered no functions through @azure/functions (no programming model was set).',
+        );
       }
       return programmingModel;
     },

@@ -4,14 +4,18 @@ import path from 'node:path';
 
 export function resolveEntryFiles(appDir: string): string[] {
   const pkgPath = path.join(appDir, 'package.json');
-  if (!fs.existsSync(pkgPath)) throw new Error(`No package.json in ${appDir}: the host reads the app's entry point from its "main".`);
+  if (!fs.existsSync(pkgPath))
+    throw new Error(`No package.json in ${appDir}: the host reads the app's entry point from its "main".`);
   const main = (JSON.parse(fs.readFileSync(pkgPath, 'utf8')) as { main?: unknown }).main;
   if (typeof main !== 'string' || main.length === 0) {
-    throw new Error(`${pkgPath} has no "main": set it to the built entry point (a file or a glob such as dist/src/functions/*.js).`);
+    throw new Error(
+      `${pkgPath} has no "main": set it to the built entry point (a file or a glob such as dist/src/functions/*.js).`,
+    );
   }
   if (!/[*?{]/.test(main)) {
     const file = path.resolve(appDir, main);
-    if (!fs.existsSync(file)) throw new Error(`The app's entry point ${file} does not exist. Build the app first (npm run build).`);
+    if (!fs.existsSync(file))
+      throw new Error(`The app's entry point ${file} does not exist. Build the app first (npm run build).`);
     return [file];
   }
   const matcher = globToRegExp(main.replace(/^\.\//, ''));
@@ -20,7 +24,8 @@ export function resolveEntryFiles(appDir: string): string[] {
     .filter((rel) => !rel.startsWith('node_modules/') && matcher.test(rel))
     .sort()
     .map((rel) => path.join(appDir, rel));
-  if (files.length === 0) throw new Error(`No file matches the app's entry point "${main}" in ${appDir}. Build the app first.`);
+  if (files.length === 0)
+    throw new Error(`No file matches the app's entry point "${main}" in ${appDir}. Build the app first.`);
   return files;
 }
 

@@ -14,7 +14,9 @@ export function describeFunction(fn: RegisteredFunction): FunctionInfo {
   if (info.trigger === 'httpTrigger') {
     info.route = typeof trigger.route === 'string' ? trigger.route : fn.metadata.name;
     if (Array.isArray(trigger.methods)) info.methods = trigger.methods.map((m) => String(m).toUpperCase());
-    info.authLevel = (typeof trigger.authLevel === 'string' ? trigger.authLevel : 'anonymous') as FunctionInfo['authLevel'];
+    info.authLevel = (
+      typeof trigger.authLevel === 'string' ? trigger.authLevel : 'anonymous'
+    ) as FunctionInfo['authLevel'];
   }
   if (info.trigger === 'timerTrigger') {
     if (typeof trigger.schedule === 'string') info.schedule = trigger.schedule;

@@ -3,7 +3,6 @@
  * See reference/durable-protocol.md, "Capturing registrations".
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import {
@@ -18,13 +17,18 @@ import {
   type OrchestratorRequest,
   type OrchestratorResponse,
 } from '../types.js';
-import { createCoreStandIn, type CoreStandIn, type RegisteredFunction, type RpcTypedData } from './core-stand-in.js';
+import {
+  createCoreStandIn,
+  type CoreStandIn,
+  type RegisteredFunction,
+  type RpcTypedData,
+} from './core-stand-in.js';
 import { resolveEntryFiles } from './entry-files.js';
 import { fromRpcHttpResponse, httpTriggerMetadata, sendToStreamProxy, toRpcHttpRequest } from './http.js';
 import { invokeRegistered, returnValueOf, runHooks, type HostLog } from './invoke.js';
 import { forgetAppModules, provideCoreApi } from './module-hook.js';
 import { describeFunction } from './function-info.js';
-import { parseOutOfProcData } from './orchestrator-error.js';
+import { markRepeatedActions, parseOutOfProcData } from './orchestrator-error.js';
 
 export interface LoadAppOptions {
   /** Set in process.env before the app loads (the app reads its settings at load time). */
@@ -80,7 +84,9 @@ export async function loadApp(appDir: string, opts: LoadAppOptions = {}): Promis
       .filter(([, b]) => b.direction === 'in' && b.type === 'durableClient')
       .map(([name]) => {
         if (!clientBinding) {
-          throw new Error(`Function '${fn.metadata.name}' needs a durable client, but no client binding was set.`);
+          throw new Error(
+            `Function '${fn.metadata.name}' needs a durable client, but no client binding was set.`,
+          );
         }
         return { name, data: { string: JSON.stringify(clientBinding) } };
       });
@@ -90,11 +96,16 @@ export async function loadApp(appDir: string, opts: LoadAppOptions = {}): Promis
     return invokeRegistered(core, fn, { inputData }, log);
   };
 
-  const invokeOrchestratorJson = async (functionName: string, requestJson: string): Promise<OrchestratorResponse> => {
+  const invokeOrchestratorJson = async (
+    functionName: string,
+    requestJson: string,
+  ): Promise<OrchestratorResponse> => {
     const fn = lookup(functionName, 'orchestrationTrigger');
     try {
-      const { response } = await invokeTrigger(fn, { string: requestJson });
-      return returnValueOf(response) as OrchestratorResponse;
+      const { response, result } = await invokeTrigger(fn, { string: requestJson });
+      const state = returnValueOf(response) as OrchestratorResponse;
+      markRepeatedActions(result, state);
+      return state;
     } catch (err) {
       const state = parseOutOfProcData(err);
       if (state) return state;
@@ -143,7 +154,10 @@ export async function loadApp(appDir: string, opts: LoadAppOptions = {}): Promis
       const timer = { Schedule: { AdjustForDST: true }, ScheduleStatus: null, IsPastDue: info.isPastDue };
       await invokeTrigger(fn, { json: JSON.stringify(timer) });
     },
-    async invokeOrchestrator(functionName: string, request: OrchestratorRequest): Promise<OrchestratorResponse> {
+    async invokeOrchestrator(
+      functionName: string,
+      request: OrchestratorRequest,
+    ): Promise<OrchestratorResponse> {
       return invokeOrchestratorJson(functionName, JSON.stringify(request));
     },
     invokeOrchestratorJson,
@@ -154,12 +168,16 @@ export async function loadApp(appDir: string, opts: LoadAppOptions = {}): Promis
         const { response } = await invokeRegistered(
           core,
           fn,
-          { inputData: [{ name: triggerName(fn), data }, ...extraInputs(fn)], triggerMetadata: { instanceId: { string: instanceId } } },
+          {
+            inputData: [{ name: triggerName(fn), data }, ...extraInputs(fn)],
+            triggerMetadata: { instanceId: { string: instanceId } },
+          },
           log,
         );
         return returnValueOf(response);
       } catch (err) {
-        if (err instanceof Error) throw new FunctionError(err.message, err.constructor?.name ?? err.name, err.stack);
+        if (err instanceof Error)
+          throw new FunctionError(err.message, err.constructor?.name ?? err.name, err.stack);
         throw new FunctionError(String(err), 'Error');
       }
     },

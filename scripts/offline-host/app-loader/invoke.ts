@@ -4,7 +4,12 @@
  * postInvocation hooks → getResponse.
  */
 import { randomUUID } from 'node:crypto';
-import type { CoreInvocationResponse, CoreStandIn, RegisteredFunction, RpcTypedData } from './core-stand-in.js';
+import type {
+  CoreInvocationResponse,
+  CoreStandIn,
+  RegisteredFunction,
+  RpcTypedData,
+} from './core-stand-in.js';
 
 export interface InvocationInput {
   /** Binding name → data, trigger first. */
@@ -16,6 +21,8 @@ export interface InvocationInput {
 export interface InvocationOutcome {
   response: CoreInvocationResponse;
   invocationId: string;
+  /** The function's return value before conversion (after postInvocation hooks). */
+  result: unknown;
 }
 
 export type HostLog = (level: string, category: string, message: string) => void;
@@ -29,7 +36,12 @@ export async function invokeRegistered(
   const invocationId = input.invocationId ?? randomUUID();
   const coreCtx: Record<string, unknown> = {
     invocationId,
-    request: { invocationId, functionId: fn.metadata.name, inputData: input.inputData, triggerMetadata: input.triggerMetadata ?? {} },
+    request: {
+      invocationId,
+      functionId: fn.metadata.name,
+      inputData: input.inputData,
+      triggerMetadata: input.triggerMetadata ?? {},
+    },
     metadata: fn.metadata,
     state: undefined,
     log: (level: string, category: string, message: string) => log(level, category, message),
@@ -38,7 +50,12 @@ export async function invokeRegistered(
   const { context, inputs } = await model.getArguments();
 
   const hookData: Record<string, unknown> = {};
-  const pre: Record<string, unknown> = { hookData, invocationContext: context, inputs, functionCallback: fn.callback };
+  const pre: Record<string, unknown> = {
+    hookData,
+    invocationContext: context,
+    inputs,
+    functionCallback: fn.callback,
+  };
   coreCtx.state = 'preInvocationHooks';
   await runHooks(core, 'preInvocation', pre);
   coreCtx.state = 'invocation';
@@ -46,21 +63,35 @@ export async function invokeRegistered(
   let result: unknown;
   let error: unknown;
   try {
-    result = await model.invokeFunction(context, pre.inputs as unknown[], pre.functionCallback as RegisteredFunction['callback']);
+    result = await model.invokeFunction(
+      context,
+      pre.inputs as unknown[],
+      pre.functionCallback as RegisteredFunction['callback'],
+    );
   } catch (err) {
     error = err;
   }
 
-  const post: Record<string, unknown> = { hookData, invocationContext: context, inputs: pre.inputs, result, error };
+  const post: Record<string, unknown> = {
+    hookData,
+    invocationContext: context,
+    inputs: pre.inputs,
+    result,
+    error,
+  };
   coreCtx.state = 'postInvocationHooks';
   await runHooks(core, 'postInvocation', post);
   coreCtx.state = undefined;
   if (post.error !== undefined && post.error !== null) throw post.error;
 
-  return { response: await model.getResponse(context, post.result), invocationId };
+  return { response: await model.getResponse(context, post.result), invocationId, result: post.result };
 }
 
-export async function runHooks(core: CoreStandIn, name: string, context: Record<string, unknown>): Promise<void> {
+export async function runHooks(
+  core: CoreStandIn,
+  name: string,
+  context: Record<string, unknown>,
+): Promise<void> {
   for (const hook of [...(core.hooks.get(name) ?? [])]) {
     await hook(context);
   }

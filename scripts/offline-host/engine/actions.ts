@@ -34,6 +34,8 @@ export interface RawAction {
   externalEventName?: string;
   operation?: string;
   compoundActions?: RawAction[];
+  /** Set by the app loader: the same action object appeared earlier in the tree (no new id). */
+  $repeated?: boolean;
 }
 
 export interface Leaf {
@@ -48,6 +50,7 @@ export class UnsupportedActionError extends Error {}
 export function flattenActions(actions: unknown): Leaf[] {
   const leaves: Leaf[] = [];
   const visit = (action: RawAction): void => {
+    if (action.$repeated) return;
     switch (action.actionType) {
       case ActionType.WhenAll:
       case ActionType.WhenAny:
@@ -82,7 +85,9 @@ export function flattenActions(actions: unknown): Leaf[] {
       default:
         throw new UnsupportedActionError(
           `The orchestrator produced action type ${action.actionType}, which the offline host does not support` +
-            (action.actionType === ActionType.LockEntities ? ' (entity locks need schema V4; avoid context.df.lock()).' : '.'),
+            (action.actionType === ActionType.LockEntities
+              ? ' (entity locks need schema V4; avoid context.df.lock()).'
+              : '.'),
         );
     }
   };
@@ -112,6 +117,7 @@ export function rawInputJson(input: unknown): string | null {
 }
 
 export function describeAction(kind: string, actionType: number, name: string): string {
-  const typeName = Object.entries(ActionType).find(([, v]) => v === actionType)?.[0] ?? `action type ${actionType}`;
+  const typeName =
+    Object.entries(ActionType).find(([, v]) => v === actionType)?.[0] ?? `action type ${actionType}`;
   return kind === 'timer' ? typeName : `${typeName} '${name}'`;
 }

@@ -9,7 +9,10 @@ export type CrashHandler = (point: string, detail: string) => void;
 export function crashPointsFromEnv(env: NodeJS.ProcessEnv = process.env): CrashHandler | undefined {
   const spec = env.OFFLINE_HOST_CRASH_AT?.trim();
   if (!spec) return undefined;
-  const points = spec.split(',').map((p) => p.trim()).filter(Boolean);
+  const points = spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   return (point, detail) => {
     const hit = points.some((p) => p === point || p === `${point}:${detail}`);
     if (hit) process.kill(process.pid, 'SIGKILL');

@@ -17,7 +17,11 @@ export function entityInstanceId(name: string, key: string): string {
   return `@${name.toLowerCase()}@${key}`;
 }
 
-export function batchRequest(id: string, state: string | null | undefined, ops: readonly EntityMessage[]): EntityBatchRequest {
+export function batchRequest(
+  id: string,
+  state: string | null | undefined,
+  ops: readonly EntityMessage[],
+): EntityBatchRequest {
   return {
     self: parseEntityId(id),
     exists: state !== undefined,
@@ -36,7 +40,11 @@ export function batchOutgoing(
   const outgoing: Outgoing[] = [];
   ops.forEach((m, i) => {
     if (m.op.isSignal || !m.op.parent) return;
-    const r = result.results[i] ?? { isError: true, result: JSON.stringify('The entity did not report a result for this operation.'), duration: 0 };
+    const r = result.results[i] ?? {
+      isError: true,
+      result: JSON.stringify('The entity did not report a result for this operation.'),
+      duration: 0,
+    };
     const response: Record<string, string> = {};
     if (r.result !== undefined) response.result = r.result;
     if (r.isError) response.exceptionType = 'Error';

@@ -11,11 +11,34 @@
  * takes their ids before any new leaf, in the same order the host does.
  */
 import type { HistoryEvent, OrchestratorResponse } from '../types.js';
-import { describeAction, encodedInputJson, flattenActions, rawInputJson, takesId, UnsupportedActionError, type Leaf } from './actions.js';
-import { completedTaskId, EventType, failureDetails, historyEvent, iso, type FailureDetails } from './events.js';
-import type { ActivityMessage, EntityMessage, InstanceRecord, OrchestrationMessage, RetryPolicy, Slot } from './model.js';
+import {
+  describeAction,
+  encodedInputJson,
+  flattenActions,
+  rawInputJson,
+  takesId,
+  UnsupportedActionError,
+  type Leaf,
+} from './actions.js';
+import {
+  completedTaskId,
+  EventType,
+  failureDetails,
+  historyEvent,
+  iso,
+  type FailureDetails,
+} from './events.js';
+import type {
+  ActivityMessage,
+  EntityMessage,
+  InstanceRecord,
+  OrchestrationMessage,
+  RetryPolicy,
+  Slot,
+} from './model.js';
 
-export type Outgoing = Omit<OrchestrationMessage, 'seq'> | Omit<EntityMessage, 'seq'> | Omit<ActivityMessage, 'seq'>;
+export type Outgoing =
+  Omit<OrchestrationMessage, 'seq'> | Omit<EntityMessage, 'seq'> | Omit<ActivityMessage, 'seq'>;
 
 export interface ChildStart {
   instanceId: string;
@@ -46,7 +69,11 @@ export interface Episode {
   ended: boolean;
 }
 
-export function beginEpisode(record: InstanceRecord, inbound: HistoryEvent[], settings: EpisodeSettings): Episode {
+export function beginEpisode(
+  record: InstanceRecord,
+  inbound: HistoryEvent[],
+  settings: EpisodeSettings,
+): Episode {
   const episode: Episode = {
     record,
     settings,
@@ -88,7 +115,9 @@ function classify(record: InstanceRecord, event: HistoryEvent, now: number): Eff
     return slot.timer.finalFireAt > now ? 'takesId' : 'normal';
   }
   if (slot.retry) {
-    const failed = event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
+    const failed =
+      event.EventType === EventType.TaskFailed ||
+      event.EventType === EventType.SubOrchestrationInstanceFailed;
     if (failed && id === slot.currentId) return 'takesId';
     if (event.EventType === EventType.TimerFired && id === slot.retry.waitingTimerId) {
       return slot.retry.failures < slot.retry.policy.maxNumberOfAttempts ? 'takesId' : 'normal';
@@ -138,18 +167,23 @@ function applyIdTakingEvent(episode: Episode, event: HistoryEvent): void {
 
 /** firstRetryInterval × backoff^(attempt-1), capped by maxRetryInterval. */
 export function retryDelayMs(policy: RetryPolicy, failures: number): number {
-  const delay = policy.firstRetryIntervalInMilliseconds * Math.pow(policy.backoffCoefficient ?? 1, failures - 1);
+  const delay =
+    policy.firstRetryIntervalInMilliseconds * Math.pow(policy.backoffCoefficient ?? 1, failures - 1);
   const max = policy.maxRetryIntervalInMilliseconds;
   return max !== undefined && max > 0 ? Math.min(delay, max) : delay;
 }
 
 /** LongTimerTask's rule: sub-timers of longRunningTimerInterval while more than maximumShortTimer remains. */
 function nextSubTimerFireAt(settings: EpisodeSettings, finalFireAt: number): number {
-  return finalFireAt - settings.now > settings.maximumShortTimerMs ? settings.now + settings.longRunningTimerIntervalMs : finalFireAt;
+  return finalFireAt - settings.now > settings.maximumShortTimerMs
+    ? settings.now + settings.longRunningTimerIntervalMs
+    : finalFireAt;
 }
 
 function scheduleTimer(episode: Episode, id: number, fireAt: number): void {
-  episode.produced.push(historyEvent(EventType.TimerCreated, episode.settings.now, { FireAt: iso(fireAt) }, id));
+  episode.produced.push(
+    historyEvent(EventType.TimerCreated, episode.settings.now, { FireAt: iso(fireAt) }, id),
+  );
   episode.outgoing.push({
     kind: 'orchestration',
     target: episode.record.id,
@@ -163,7 +197,9 @@ function scheduleTimer(episode: Episode, id: number, fireAt: number): void {
 function scheduleWork(episode: Episode, slot: Slot, id: number): void {
   const { record, settings } = episode;
   if (slot.kind === 'activity') {
-    episode.produced.push(historyEvent(EventType.TaskScheduled, settings.now, { Name: slot.name, Input: slot.input ?? null }, id));
+    episode.produced.push(
+      historyEvent(EventType.TaskScheduled, settings.now, { Name: slot.name, Input: slot.input ?? null }, id),
+    );
     episode.outgoing.push({
       kind: 'activity',
       target: record.id,
@@ -177,7 +213,12 @@ function scheduleWork(episode: Episode, slot: Slot, id: number): void {
   }
   const instanceId = slot.subInstanceId ?? `${record.id}:${id}`;
   episode.produced.push(
-    historyEvent(EventType.SubOrchestrationInstanceCreated, settings.now, { Name: slot.name, InstanceId: instanceId, Input: slot.input ?? null }, id),
+    historyEvent(
+      EventType.SubOrchestrationInstanceCreated,
+      settings.now,
+      { Name: slot.name, InstanceId: instanceId, Input: slot.input ?? null },
+      id,
+    ),
   );
   episode.children.push({
     instanceId,
@@ -236,7 +277,12 @@ export function applyResponse(episode: Episode, response: OrchestratorResponse):
     return;
   }
   const output = response.output === undefined ? null : JSON.stringify(response.output);
-  episode.produced.push(historyEvent(EventType.ExecutionCompleted, episode.settings.now, { OrchestrationStatus: 'Completed', Result: output }));
+  episode.produced.push(
+    historyEvent(EventType.ExecutionCompleted, episode.settings.now, {
+      OrchestrationStatus: 'Completed',
+      Result: output,
+    }),
+  );
   record.status = 'Completed';
   record.output = output;
   endInstance(episode);
@@ -270,10 +316,12 @@ function scheduleLeaf(episode: Episode, leaf: Leaf & { kind: Slot['kind'] }): vo
       return;
     case 'timer': {
       const finalFireAt = Date.parse(a.fireAt ?? '');
-      slot.timer = { finalFireAt, cancelled: a.isCanceled === true, done: false };
+      slot.timer = { finalFireAt, cancelled: a.isCanceled === true };
       const fireAt = nextSubTimerFireAt(settings, finalFireAt);
       if (slot.timer.cancelled) {
-        episode.produced.push(historyEvent(EventType.TimerCreated, settings.now, { FireAt: iso(fireAt) }, id));
+        episode.produced.push(
+          historyEvent(EventType.TimerCreated, settings.now, { FireAt: iso(fireAt) }, id),
+        );
       } else {
         scheduleTimer(episode, id, fireAt);
       }
@@ -285,8 +333,21 @@ function scheduleLeaf(episode: Episode, leaf: Leaf & { kind: Slot['kind'] }): vo
       const requestId = settings.newGuid();
       const input = rawInputJson(a.input) ?? undefined;
       const target = a.instanceId ?? '';
-      const request = { op: a.operation, signal: isSignal, input, id: requestId, parent: isSignal ? undefined : record.id };
-      episode.produced.push(historyEvent(EventType.EventSent, settings.now, { InstanceId: target, Name: 'op', Input: JSON.stringify(request) }, id));
+      const request = {
+        op: a.operation,
+        signal: isSignal,
+        input,
+        id: requestId,
+        parent: isSignal ? undefined : record.id,
+      };
+      episode.produced.push(
+        historyEvent(
+          EventType.EventSent,
+          settings.now,
+          { InstanceId: target, Name: 'op', Input: JSON.stringify(request) },
+          id,
+        ),
+      );
       episode.outgoing.push({
         kind: 'entity',
         target,
@@ -313,12 +374,20 @@ export function fail(episode: Episode, message: string, details: FailureDetails)
   const { record, settings } = episode;
   const output = JSON.stringify(message);
   episode.produced.push(
-    historyEvent(EventType.ExecutionCompleted, settings.now, { OrchestrationStatus: 'Failed', Result: output, FailureDetails: details }),
+    historyEvent(EventType.ExecutionCompleted, settings.now, {
+      OrchestrationStatus: 'Failed',
+      Result: output,
+      FailureDetails: details,
+    }),
   );
   record.status = 'Failed';
   record.output = output;
   endInstance(episode);
-  notifyParent(episode, EventType.SubOrchestrationInstanceFailed, { Reason: message, Details: null, FailureDetails: details });
+  notifyParent(episode, EventType.SubOrchestrationInstanceFailed, {
+    Reason: message,
+    Details: null,
+    FailureDetails: details,
+  });
 }
 
 /** Terminate: ExecutionTerminated then completion with status Terminated; output = reason. */
@@ -326,7 +395,12 @@ export function terminate(episode: Episode, reason: string | null): void {
   const { record, settings } = episode;
   const output = reason === null ? null : JSON.stringify(reason);
   episode.newEvents.push(historyEvent(EventType.ExecutionTerminated, settings.now, { Input: output }));
-  episode.produced.push(historyEvent(EventType.ExecutionCompleted, settings.now, { OrchestrationStatus: 'Terminated', Result: output }));
+  episode.produced.push(
+    historyEvent(EventType.ExecutionCompleted, settings.now, {
+      OrchestrationStatus: 'Terminated',
+      Result: output,
+    }),
+  );
   record.status = 'Terminated';
   record.output = output;
   endInstance(episode);

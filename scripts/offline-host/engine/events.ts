@@ -25,7 +25,9 @@ export const EventType = {
   ExecutionResumed: 20,
 } as const;
 
-const NAMES: Record<number, string> = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name]));
+const NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(EventType).map(([name, value]) => [value, name]),
+);
 
 export function eventTypeName(type: number): string {
   return NAMES[type] ?? `EventType${type}`;
@@ -36,7 +38,12 @@ export function iso(ms: number): string {
 }
 
 /** A new event: EventId -1 unless it schedules something (then the orchestration's own id). */
-export function historyEvent(type: number, at: number, fields: Record<string, unknown> = {}, eventId = -1): HistoryEvent {
+export function historyEvent(
+  type: number,
+  at: number,
+  fields: Record<string, unknown> = {},
+  eventId = -1,
+): HistoryEvent {
   return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: iso(at), ...fields };
 }
 

@@ -24,7 +24,7 @@ export interface Slot {
   /** The id of the slot's current scheduling event (changes on retries and long-timer splits). */
   currentId: number;
   retry?: { policy: RetryPolicy; failures: number; waitingTimerId?: number };
-  timer?: { finalFireAt: number; cancelled: boolean; done: boolean };
+  timer?: { finalFireAt: number; cancelled: boolean };
   /** Retained to reschedule on retry. */
   input?: string | null;
   subInstanceId?: string;
@@ -96,4 +96,8 @@ export interface ActivityMessage {
 
 export type Message = OrchestrationMessage | EntityMessage | ActivityMessage;
 
-export const TERMINAL: ReadonlySet<RuntimeStatus> = new Set<RuntimeStatus>(['Completed', 'Failed', 'Terminated']);
+export const TERMINAL: ReadonlySet<RuntimeStatus> = new Set<RuntimeStatus>([
+  'Completed',
+  'Failed',
+  'Terminated',
+]);

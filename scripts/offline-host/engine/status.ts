@@ -93,7 +93,8 @@ export function traceText(record: InstanceRecord, history: readonly HistoryEvent
     }
     for (const field of ['Input', 'Result']) {
       const value = e[field];
-      if (typeof value === 'string') parts.push(`${field}=${value.length > 120 ? `${value.slice(0, 117)}...` : value}`);
+      if (typeof value === 'string')
+        parts.push(`${field}=${value.length > 120 ? `${value.slice(0, 117)}...` : value}`);
     }
     const fd = e.FailureDetails as { ErrorType?: string; ErrorMessage?: string } | undefined;
     if (fd) parts.push(`failed: ${fd.ErrorType}: ${fd.ErrorMessage}`);

@@ -110,11 +110,16 @@ export class SqliteStore implements Store {
       CREATE INDEX IF NOT EXISTS messages_by_target ON messages (target);
       CREATE TABLE IF NOT EXISTS entities (id TEXT PRIMARY KEY, state TEXT);
     `);
-    const version = this.db.prepare('SELECT value FROM meta WHERE key = ?').get('schemaVersion') as { value: string } | undefined;
+    const version = this.db.prepare('SELECT value FROM meta WHERE key = ?').get('schemaVersion') as
+      { value: string } | undefined;
     if (!version) {
-      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schemaVersion', String(STORE_SCHEMA_VERSION));
+      this.db
+        .prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
+        .run('schemaVersion', String(STORE_SCHEMA_VERSION));
     } else if (Number(version.value) !== STORE_SCHEMA_VERSION) {
-      throw new Error(`The data directory holds store schema ${version.value}; this host reads ${STORE_SCHEMA_VERSION}. Use a new --data directory.`);
+      throw new Error(
+        `The data directory holds store schema ${version.value}; this host reads ${STORE_SCHEMA_VERSION}. Use a new --data directory.`,
+      );
     }
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
@@ -195,7 +200,9 @@ export class SqliteStore implements Store {
     return this.db.prepare('SELECT id, record FROM instances').all() as unknown as InstanceRow[];
   }
   loadHistory(): Map<string, string[]> {
-    const rows = this.db.prepare('SELECT instance_id, events FROM history ORDER BY instance_id, idx').all() as Array<{
+    const rows = this.db
+      .prepare('SELECT instance_id, events FROM history ORDER BY instance_id, idx')
+      .all() as Array<{
       instance_id: string;
       events: string;
     }>;

@@ -20,7 +20,11 @@ describe('offline host: app loader', () => {
       ['echo', 'httpTrigger'],
       ['nightly', 'timerTrigger'],
     ]);
-    expect(app.functions[0]).toMatchObject({ route: 'echo/{id}', methods: ['GET', 'POST'], authLevel: 'function' });
+    expect(app.functions[0]).toMatchObject({
+      route: 'echo/{id}',
+      methods: ['GET', 'POST'],
+      authLevel: 'function',
+    });
     expect(app.functions[1]).toMatchObject({ schedule: '0 0 2 * * *', runOnStartup: false });
   });
 
@@ -35,7 +39,13 @@ describe('offline host: app loader', () => {
     });
 
     expect(res.status).toBe(201);
-    expect(JSON.parse(await readAll(res.body))).toEqual({ id: '42', q: 'fraud', header: 'c-1', body: 'hello', tagged: 'pre:echo' });
+    expect(JSON.parse(await readAll(res.body))).toEqual({
+      id: '42',
+      q: 'fraud',
+      header: 'c-1',
+      body: 'hello',
+      tagged: 'pre:echo',
+    });
     const headers = new Map(res.headers.map(([k, v]) => [k.toLowerCase(), v]));
     expect(headers.get('x-post')).toBe('seen');
     expect(headers.get('content-type')).toBe('application/json');
@@ -43,9 +53,15 @@ describe('offline host: app loader', () => {
 
   it('gives every invocation a fresh context', async () => {
     const app = await load('loader');
-    const request = { method: 'GET', url: 'http://localhost:7071/api/echo/1', headers: {}, params: { id: '1' } };
+    const request = {
+      method: 'GET',
+      url: 'http://localhost:7071/api/echo/1',
+      headers: {},
+      params: { id: '1' },
+    };
     const ids = await Promise.all([app.invokeHttp('echo', request), app.invokeHttp('echo', request)]);
-    const invocation = (r: (typeof ids)[number]) => r.headers.find(([k]) => k.toLowerCase() === 'x-invocation')?.[1];
+    const invocation = (r: (typeof ids)[number]) =>
+      r.headers.find(([k]) => k.toLowerCase() === 'x-invocation')?.[1];
     expect(invocation(ids[0]!)).not.toBe(invocation(ids[1]!));
   });
 
@@ -65,7 +81,12 @@ describe('offline host: app loader', () => {
   it('streams a server-sent-events body through the library http proxy', async () => {
     const app = await load('streaming');
     expect(app.httpStreaming).toBe(true);
-    const res = await app.invokeHttp('events', { method: 'GET', url: 'http://localhost:7071/api/events', headers: {}, params: {} });
+    const res = await app.invokeHttp('events', {
+      method: 'GET',
+      url: 'http://localhost:7071/api/events',
+      headers: {},
+      params: {},
+    });
     expect(res.status).toBe(200);
     expect(Buffer.isBuffer(res.body)).toBe(false);
     expect(await readAll(res.body)).toBe('data: tick 1\n\ndata: tick 2\n\ndata: tick 3\n\n');
@@ -81,6 +102,32 @@ describe('offline host: app loader', () => {
       params: { name: 'report.txt' },
     });
     expect(JSON.parse(await readAll(res.body))).toEqual({ name: 'report.txt', text: 'line 1' });
+  });
+
+  it('rejects with the function’s error when a streaming handler throws, instead of hanging', async () => {
+    const app = await load('streaming');
+    const request = { method: 'GET', url: 'http://localhost:7071/api/boom', headers: {}, params: {} };
+    await expect(app.invokeHttp('boom', request)).rejects.toThrow('handler exploded');
+  });
+
+  it('hands the durable client binding to functions with a durableClient input', async () => {
+    const app = await load('chain');
+    app.setDurableClientBinding({
+      taskHubName: 'TestHub',
+      creationUrls: {},
+      managementUrls: {},
+      baseUrl: 'http://localhost:7071/runtime/webhooks/durabletask',
+      requiredQueryStringParameters: '',
+      rpcBaseUrl: 'http://127.0.0.1:7071/durabletask/',
+    });
+    const res = await app.invokeHttp('startHello', {
+      method: 'POST',
+      url: 'http://localhost:7071/api/hello/ada',
+      headers: {},
+      body: Buffer.from('x'),
+      params: { name: 'ada' },
+    });
+    expect(JSON.parse(await readAll(res.body))).toEqual({ route: 'ada', body: 'x', hasClient: 'function' });
   });
 
   it('names the missing function when asked to invoke one the app does not have', async () => {

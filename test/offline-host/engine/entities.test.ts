@@ -29,7 +29,27 @@ describe('offline engine: entities', () => {
     ]);
     const sent = host.engine.getHistory(id)?.find((e) => e.EventType === 14);
     expect(sent).toMatchObject({ InstanceId: '@ledger@case-9', Name: 'op' });
-    expect(JSON.parse(String(sent?.Input))).toMatchObject({ op: 'append', signal: false, input: '"opened"', parent: id });
+    expect(JSON.parse(String(sent?.Input))).toMatchObject({
+      op: 'append',
+      signal: false,
+      input: '"opened"',
+      parent: id,
+    });
+  });
+
+  it('answers each of many concurrent callers with the result of its own operation', async () => {
+    host = await startHost('entities');
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => host!.engine.startNew('appendOne', { input: `e${n}` })),
+    );
+    await host.engine.idle();
+
+    const outputs = await Promise.all(ids.map(async (id) => (await host!.engine.getStatus(id))?.output));
+    const state = (await host.engine.readEntityState('ledger', 'shared')).state as { entries: string[] };
+    for (const output of outputs as Array<{ entry: string; position: number }>) {
+      expect(state.entries[output.position - 1]).toBe(output.entry);
+    }
+    expect(new Set(outputs.map((o) => (o as { position: number }).position)).size).toBe(20);
   });
 
   it('keeps client signals in FIFO order and persists state readable by readEntityState', async () => {

@@ -2,22 +2,37 @@
 import path from 'node:path';
 import { loadApp, type LoadedApp } from '../../../scripts/offline-host/app-loader/index.js';
 import { createVirtualClock, type VirtualClock } from '../../../scripts/offline-host/clock.js';
-import { createEngine, type EngineOptions, type OfflineEngine } from '../../../scripts/offline-host/engine/index.js';
+import {
+  createEngine,
+  type EngineOptions,
+  type OfflineEngine,
+} from '../../../scripts/offline-host/engine/index.js';
 import { eventTypeName } from '../../../scripts/offline-host/engine/events.js';
-import type { HistoryEvent } from '../../../scripts/offline-host/types.js';
+import type { Clock, HistoryEvent } from '../../../scripts/offline-host/types.js';
 
 export const FIXTURES = path.resolve(__dirname, '../fixtures');
 
-export interface Host {
+export interface Host<C extends Clock = VirtualClock> {
   app: LoadedApp;
   engine: OfflineEngine;
-  clock: VirtualClock;
+  clock: C;
 }
 
+type HostOptions = Partial<Omit<EngineOptions, 'invoker' | 'clock'>>;
+
+/** A fixture app on a fresh engine (in-memory unless a data directory is given), virtual clock by default. */
 export async function startHost(
   fixture: string,
-  opts: Partial<Omit<EngineOptions, 'invoker' | 'clock'>> & { clock?: VirtualClock } = {},
-): Promise<Host> {
+  opts?: HostOptions & { clock?: VirtualClock },
+): Promise<Host>;
+export async function startHost<C extends Clock>(
+  fixture: string,
+  opts: HostOptions & { clock: C },
+): Promise<Host<C>>;
+export async function startHost(
+  fixture: string,
+  opts: HostOptions & { clock?: Clock } = {},
+): Promise<Host<Clock>> {
   const app = await loadApp(path.join(FIXTURES, fixture), { log: () => {} });
   const clock = opts.clock ?? createVirtualClock();
   const engine = createEngine({ store: 'memory', ...opts, invoker: app, clock });

@@ -21,7 +21,11 @@ describe('offline engine: failures and instance management', () => {
     const failed = host.engine.getHistory(id)?.find((e) => e.EventType === 6);
     expect(failed).toMatchObject({
       TaskScheduledId: 0,
-      FailureDetails: { ErrorType: 'PaymentDeclinedError', ErrorMessage: 'declined card-42', IsNonRetriable: false },
+      FailureDetails: {
+        ErrorType: 'PaymentDeclinedError',
+        ErrorMessage: 'declined card-42',
+        IsNonRetriable: false,
+      },
     });
   });
 
@@ -33,7 +37,12 @@ describe('offline engine: failures and instance management', () => {
     const status = await host.engine.getStatus(id, { showHistory: true });
     expect(status?.runtimeStatus).toBe('Failed');
     expect(status?.output).toMatch(/^Orchestrator function 'failing' failed: .*declined card-7/);
-    expect(shape(host.engine.getHistory(id))).toEqual(['ExecutionStarted', 'TaskScheduled#0', 'TaskFailed→0', 'ExecutionCompleted']);
+    expect(shape(host.engine.getHistory(id))).toEqual([
+      'ExecutionStarted',
+      'TaskScheduled#0',
+      'TaskFailed→0',
+      'ExecutionCompleted',
+    ]);
     expect(host.engine.getHistory(id)?.at(-2)).toMatchObject({ OrchestrationStatus: 'Failed' });
   });
 
@@ -47,7 +56,11 @@ describe('offline engine: failures and instance management', () => {
     const status = await host.engine.getStatus(id);
     expect(status?.runtimeStatus).toBe('Terminated');
     expect(status?.output).toBe('analyst closed the case');
-    expect(shape(host.engine.getHistory(id))).toEqual(['ExecutionStarted', 'ExecutionTerminated', 'ExecutionCompleted']);
+    expect(shape(host.engine.getHistory(id))).toEqual([
+      'ExecutionStarted',
+      'ExecutionTerminated',
+      'ExecutionCompleted',
+    ]);
     await expect(host.engine.raiseEvent(id, 'go', 1)).rejects.toBeInstanceOf(GoneError);
   });
 
@@ -92,7 +105,9 @@ describe('offline engine: failures and instance management', () => {
   it('refuses to start a second instance with the id of a running one', async () => {
     host = await startHost('waiting');
     await host.engine.startNew('waitForGo', { instanceId: 'dup' });
-    await expect(host.engine.startNew('waitForGo', { instanceId: 'dup' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(host.engine.startNew('waitForGo', { instanceId: 'dup' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
   });
 
   it('queries instances by status and pages them', async () => {

@@ -58,6 +58,26 @@ describe('offline engine: orchestrations', () => {
     ]);
   });
 
+  it('agrees with the library on ids when a retry failure and a resuming completion share an episode', async () => {
+    host = await startHost('retry-race');
+    const id = await host.engine.startNew('retryRace');
+    await host.engine.idle();
+    await host.clock.advance(1000);
+
+    expect((await host.engine.getStatus(id))?.output).toEqual({ after: 'quick', retried: 'attempt 2' });
+    const history = shape(host.engine.getHistory(id));
+    // The failure (takes the retry timer's id 2) is replayed before the completion that resumes the code (id 3).
+    expect(history.slice(0, 7)).toEqual([
+      'ExecutionStarted',
+      'TaskScheduled#0',
+      'TaskScheduled#1',
+      'TaskFailed→0',
+      'TaskCompleted→1',
+      'TimerCreated#2',
+      'TaskScheduled#3',
+    ]);
+  });
+
   it('fails the orchestration once retry attempts are exhausted', async () => {
     host = await startHost('retry');
     const id = await host.engine.startNew('retrying', { input: { key: 'r2', maxAttempts: 2 } });
@@ -69,7 +89,12 @@ describe('offline engine: orchestrations', () => {
     expect(status?.runtimeStatus).toBe('Failed');
     expect(String(status?.output)).toContain("Orchestrator function 'retrying' failed");
     expect(String(status?.output)).toContain('attempt 2 failed');
-    expect(shape(host.engine.getHistory(id)).slice(-4)).toEqual(['TaskFailed→2', 'TimerCreated#3', 'TimerFired→3', 'ExecutionCompleted']);
+    expect(shape(host.engine.getHistory(id)).slice(-4)).toEqual([
+      'TaskFailed→2',
+      'TimerCreated#3',
+      'TimerFired→3',
+      'ExecutionCompleted',
+    ]);
   });
 
   it('runs a sub-orchestration and hands its output to the parent', async () => {
@@ -77,7 +102,10 @@ describe('offline engine: orchestrations', () => {
     const id = await host.engine.startNew('parent', { instanceId: 'p1', input: 'Ada' });
     await host.engine.idle();
 
-    expect((await host.engine.getStatus(id))?.output).toEqual({ child: { greeting: 'Hello Ada', parent: 'p1' }, parentId: 'p1' });
+    expect((await host.engine.getStatus(id))?.output).toEqual({
+      child: { greeting: 'Hello Ada', parent: 'p1' },
+      parentId: 'p1',
+    });
     expect(shape(host.engine.getHistory(id))).toEqual([
       'ExecutionStarted',
       'SubOrchestrationInstanceCreated#0',
@@ -115,7 +143,9 @@ describe('offline engine: orchestrations', () => {
 
     expect((await host.engine.getStatus(id))?.output).toBe(42925);
     const history = shape(host.engine.getHistory(id));
-    expect(history.filter((e) => e.startsWith('TaskScheduled'))).toEqual(Array.from({ length: 50 }, (_, i) => `TaskScheduled#${i}`));
+    expect(history.filter((e) => e.startsWith('TaskScheduled'))).toEqual(
+      Array.from({ length: 50 }, (_, i) => `TaskScheduled#${i}`),
+    );
     expect(history.filter((e) => e.startsWith('TaskCompleted'))).toHaveLength(50);
   });
 
@@ -129,8 +159,26 @@ describe('offline engine: orchestrations', () => {
     await host.engine.raiseEvent(id, 'review', { ok: true });
     await host.engine.idle();
     const done = await host.engine.getStatus(id);
-    expect(done?.output).toEqual({ ok: true });
+    expect(done?.output).toEqual({
+      review: { ok: true },
+      guid: (waiting?.customStatus as { guid: string }).guid,
+    });
     expect(done?.customStatus).toEqual({ stage: 'done' });
+  });
+
+  it('reports isReplaying only while past events are replayed', async () => {
+    host = await startHost('replay-flag');
+    await host.engine.startNew('replayAware');
+    await host.engine.idle();
+
+    expect((globalThis as { __replaySeen?: string[] }).__replaySeen).toEqual([
+      'start:false',
+      'start:true',
+      'after1:false',
+      'start:true',
+      'after1:true',
+      'after2:false',
+    ]);
   });
 
   it('continues as new with a fresh history until the target count', async () => {
@@ -142,7 +190,12 @@ describe('offline engine: orchestrations', () => {
     expect(status?.runtimeStatus).toBe('Completed');
     expect(status?.output).toEqual({ count: 3 });
     expect(status?.input).toEqual({ count: 2, target: 3 });
-    expect(shape(host.engine.getHistory(id))).toEqual(['ExecutionStarted', 'TaskScheduled#0', 'TaskCompleted→0', 'ExecutionCompleted']);
+    expect(shape(host.engine.getHistory(id))).toEqual([
+      'ExecutionStarted',
+      'TaskScheduled#0',
+      'TaskCompleted→0',
+      'ExecutionCompleted',
+    ]);
   });
 
   it('carries an event raised during continue-as-new into the next execution', async () => {

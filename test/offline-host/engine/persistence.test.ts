@@ -29,7 +29,12 @@ describe('offline engine: persistence', () => {
     await host.engine.idle();
 
     expect((await host.engine.getStatus(id))?.output).toMatchObject({ outcome: 'approved' });
-    expect(shape(host.engine.getHistory(id))).toEqual(['ExecutionStarted', 'TimerCreated#0', 'EventRaised(approval)', 'ExecutionCompleted']);
+    expect(shape(host.engine.getHistory(id))).toEqual([
+      'ExecutionStarted',
+      'TimerCreated#0',
+      'EventRaised(approval)',
+      'ExecutionCompleted',
+    ]);
   });
 
   it('restores a pending timer after restart and fires it on time', async () => {
@@ -66,7 +71,11 @@ describe('offline engine: persistence', () => {
 
     host = await startHost('chain', { store: { dataDir }, clock });
     await host.engine.idle();
-    expect((await host.engine.getStatus(id))?.output).toEqual(['Hello Tokyo', 'Hello Seattle', 'Hello London']);
+    expect((await host.engine.getStatus(id))?.output).toEqual([
+      'Hello Tokyo',
+      'Hello Seattle',
+      'Hello London',
+    ]);
     expect(shape(host.engine.getHistory(id)).filter((e) => e.startsWith('TaskCompleted'))).toHaveLength(3);
   });
 

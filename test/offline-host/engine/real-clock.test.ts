@@ -1,17 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRealClock } from '../../../scripts/offline-host/clock.js';
-import type { VirtualClock } from '../../../scripts/offline-host/clock.js';
+import { createRealClock, type RealClock } from '../../../scripts/offline-host/clock.js';
 import { startHost, type Host } from './harness.js';
 
 describe('offline engine: real clock', () => {
-  let host: Host | undefined;
+  let host: Host<RealClock> | undefined;
   afterEach(async () => {
     await host?.engine.stop();
     host = undefined;
   });
 
   it('fires a durable timer from wall time without advance()', async () => {
-    host = await startHost('short-timer', { clock: createRealClock() as unknown as VirtualClock });
+    host = await startHost('short-timer', { clock: createRealClock() });
     const id = await host.engine.startNew('nap', { input: 80 });
     await host.engine.idle();
     expect((await host.engine.getStatus(id))?.runtimeStatus).toBe('Running');

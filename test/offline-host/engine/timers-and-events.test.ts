@@ -21,7 +21,57 @@ describe('offline engine: timers and external events', () => {
     expect(status?.output).toEqual({ outcome: 'approved', at: '2026-01-01T01:00:00.000Z' });
     // The cancelled timer never fires into the instance, even once its time has passed.
     await host.clock.advance(100 * HOUR);
-    expect(shape(host.engine.getHistory(id))).toEqual(['ExecutionStarted', 'TimerCreated#0', 'EventRaised(approval)', 'ExecutionCompleted']);
+    expect(shape(host.engine.getHistory(id))).toEqual([
+      'ExecutionStarted',
+      'TimerCreated#0',
+      'EventRaised(approval)',
+      'ExecutionCompleted',
+    ]);
+  });
+
+  it('never fires a cancelled timer into an instance that keeps running', async () => {
+    host = await startHost('cancel-timer');
+    const id = await host.engine.startNew('cancelThenContinue');
+    await host.engine.idle();
+    await host.engine.raiseEvent(id, 'first', 1);
+    await host.engine.idle();
+    await host.clock.advance(2 * HOUR);
+    expect((await host.engine.getStatus(id))?.runtimeStatus).toBe('Running');
+
+    await host.engine.raiseEvent(id, 'second', 2);
+    await host.engine.idle();
+    expect((await host.engine.getStatus(id))?.output).toEqual({ first: 1, second: 2 });
+    expect(shape(host.engine.getHistory(id))).toEqual([
+      'ExecutionStarted',
+      'TimerCreated#0',
+      'EventRaised(first)',
+      'EventRaised(second)',
+      'ExecutionCompleted',
+    ]);
+  });
+
+  it('gives a timer raced again on every loop turn one id, so later activities keep matching ids', async () => {
+    host = await startHost('hitl-loop');
+    const id = await host.engine.startNew('reviewLoop');
+    await host.engine.idle();
+    for (const evidence of ['login from RO', 'card test']) {
+      await host.engine.raiseEvent(id, 'evidence', evidence);
+      await host.engine.idle();
+    }
+    await host.engine.raiseEvent(id, 'decision', 'approved');
+    await host.engine.idle();
+
+    expect((await host.engine.getStatus(id))?.output).toEqual({
+      outcome: 'approved',
+      notes: ['noted login from RO', 'noted card test'],
+    });
+    expect(shape(host.engine.getHistory(id)).filter((e) => /Timer|Task/.test(e))).toEqual([
+      'TimerCreated#0',
+      'TaskScheduled#1',
+      'TaskCompleted→1',
+      'TaskScheduled#2',
+      'TaskCompleted→2',
+    ]);
   });
 
   it('lets the 72-hour timer win the race when no event arrives', async () => {
@@ -34,7 +84,12 @@ describe('offline engine: timers and external events', () => {
     await host.clock.advance(1 * HOUR);
     const status = await host.engine.getStatus(id);
     expect(status?.output).toEqual({ outcome: 'timedOut', at: '2026-01-04T00:00:00.000Z' });
-    expect(shape(host.engine.getHistory(id))).toEqual(['ExecutionStarted', 'TimerCreated#0', 'TimerFired→0', 'ExecutionCompleted']);
+    expect(shape(host.engine.getHistory(id))).toEqual([
+      'ExecutionStarted',
+      'TimerCreated#0',
+      'TimerFired→0',
+      'ExecutionCompleted',
+    ]);
   });
 
   it('delivers an event raised to a pending instance in its first episode', async () => {
@@ -61,7 +116,10 @@ describe('offline engine: timers and external events', () => {
   });
 
   it('splits a 10-day timer into sub-timers and wakes exactly at the final time', async () => {
-    host = await startHost('long-timer', { maximumShortTimerDuration: '6.00:00:00', longRunningTimerIntervalDuration: '3.00:00:00' });
+    host = await startHost('long-timer', {
+      maximumShortTimerDuration: '6.00:00:00',
+      longRunningTimerIntervalDuration: '3.00:00:00',
+    });
     const id = await host.engine.startNew('sleepy');
     await host.engine.idle();
     await host.clock.advance(9 * DAY);

@@ -34,7 +34,15 @@ export function caseStatus(over: Partial<CaseStatus> = {}): CaseStatus {
     openedAt: T0,
     deadline: '2026-11-25T10:00:00.000Z',
     risk: { score: 0.72, level: 'high', recommendedAction: 'lock_account', degraded: false },
-    findings: [{ specialist: 'usage', riskScore: 0.7, summary: 'spike', degraded: false }],
+    findings: [
+      {
+        specialist: 'usage',
+        riskScore: 0.7,
+        summary: 'spike',
+        evidence: ['usage 9x baseline'],
+        degraded: false,
+      },
+    ],
     decisions: [],
     timeline: [{ at: T0, stage: 'investigating', event: 'opened', round: 1 }],
     evidenceCount: 0,
