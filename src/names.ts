@@ -16,7 +16,6 @@ export const Activities = {
   escalate: 'escalate',
   sendNotification: 'sendNotification',
   startCase: 'startCase',
-  publishEvents: 'publishEvents',
 } as const;
 
 export const Entities = {
