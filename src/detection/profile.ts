@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RuleName } from './schema';
+import { Alert, RuleName } from './schema';
 
 /**
  * Per-customer detection state, kept in the `customerProfile` entity. Versioned (`schemaVersion`) and
@@ -42,6 +42,11 @@ export const ProfileState = z.object({
   /** Events too old for their rule's window when they arrived (see `evaluate`). */
   lateEvents: z.number().int().nonnegative(),
   openCaseId: z.string().nullable(),
+  /**
+   * The alert that opened the open case, until the case has surely started: a parallel ingest may have to
+   * start it (see startCase) and must start it with this alert. Optional: older v1 states lack it.
+   */
+  openCaseAlert: Alert.nullable().optional(),
 });
 export type ProfileState = z.infer<typeof ProfileState>;
 
@@ -87,11 +92,11 @@ export function loadProfile(raw: unknown, customerId: string): ProfileState {
 }
 
 /** Records the case now open for this customer (later alerts join it as evidence). */
-export function withOpenCase(state: ProfileState, caseId: string): ProfileState {
-  return { ...state, openCaseId: caseId };
+export function withOpenCase(state: ProfileState, caseId: string, opener?: Alert): ProfileState {
+  return { ...state, openCaseId: caseId, openCaseAlert: opener ?? null };
 }
 
 /** Clears the open case, but only if it is the one that closed (a stale close changes nothing). */
 export function withCaseClosed(state: ProfileState, caseId: string): ProfileState {
-  return state.openCaseId === caseId ? { ...state, openCaseId: null } : state;
+  return state.openCaseId === caseId ? { ...state, openCaseId: null, openCaseAlert: null } : state;
 }

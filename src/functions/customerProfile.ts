@@ -65,14 +65,24 @@ export function routeAlerts(
 ): { next: ProfileState; result: ProfileIngestResult } {
   if (alerts.length === 0) return { next: state, result: { alerts } };
   if (state.openCaseId)
-    return { next: state, result: { alerts, attach: { caseId: state.openCaseId, alerts } } };
+    return {
+      next: state,
+      result: {
+        alerts,
+        attach: {
+          caseId: state.openCaseId,
+          alerts,
+          ...(state.openCaseAlert ? { opener: state.openCaseAlert } : {}),
+        },
+      },
+    };
   const [first, ...rest] = alerts as [
     ProfileIngestResult['alerts'][number],
     ...ProfileIngestResult['alerts'],
   ];
   const caseId = caseIdFor(first.alertId);
   return {
-    next: withOpenCase(state, caseId),
+    next: withOpenCase(state, caseId, first),
     result: {
       alerts,
       startCase: { caseId, alert: first },

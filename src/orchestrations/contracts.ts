@@ -77,12 +77,18 @@ export interface ProfileIngestResult {
   alerts: Alert[];
   /** A case the caller must start: the profile has already recorded it as the open case. */
   startCase?: { caseId: string; alert: Alert };
-  /** Alerts that join the customer's open case as new evidence. */
-  attach?: { caseId: string; alerts: Alert[] };
+  /** Alerts that join the customer's open case as new evidence (with the alert that opened it). */
+  attach?: AttachRequest;
+}
+
+export interface AttachRequest {
+  caseId: string;
+  alerts: Alert[];
+  opener?: Alert;
 }
 
 export interface StartCaseInput {
   customerId: string;
   startCase?: { caseId: string; alert: Alert };
-  attach?: { caseId: string; alerts: Alert[] };
+  attach?: AttachRequest;
 }

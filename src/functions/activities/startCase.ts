@@ -26,7 +26,7 @@ df.app.activity(Activities.startCase, {
       publish('alert', { ...summary(alert), caseId });
     }
     if (input.attach) {
-      const delivered = await attach(client, input.attach.caseId, input.attach.alerts);
+      const delivered = await attach(client, input.attach.caseId, input.attach.alerts, input.attach.opener);
       for (const a of input.attach.alerts) publish('alert', { ...summary(a), caseId: delivered });
       if (delivered !== input.attach.caseId) started.push(delivered);
     }
@@ -75,12 +75,24 @@ async function startIfAbsent(client: DurableClient, caseId: string, alert: Alert
  * got there): this one opens it, and the other will attach. Already finished (it closed while these alerts
  * were on their way): the first alert opens a new case and the profile is told, so nothing is dropped.
  */
-async function attach(client: DurableClient, caseId: string, alerts: Alert[]): Promise<string> {
+async function attach(
+  client: DurableClient,
+  caseId: string,
+  alerts: Alert[],
+  opener?: Alert,
+): Promise<string> {
   const status = await client.getStatus(caseId).catch(() => undefined);
   const [first, ...rest] = alerts as [Alert, ...Alert[]];
   if (!status?.runtimeStatus) {
-    await startIfAbsent(client, caseId, first);
-    if (rest.length) await client.raiseEvent(caseId, Events.newEvidence, rest);
+    // Start it with the alert that opened it (the profile keeps it), so the case is the same whichever
+    // ingest gets here first; the opener's own start then finds it running and does nothing more.
+    if (opener) {
+      await startIfAbsent(client, caseId, opener);
+      await client.raiseEvent(caseId, Events.newEvidence, alerts);
+    } else {
+      await startIfAbsent(client, caseId, first);
+      if (rest.length) await client.raiseEvent(caseId, Events.newEvidence, rest);
+    }
     return caseId;
   }
   if (!isFinished(status.runtimeStatus)) {
