@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadApp } from './app-loader/index.js';
+import type { HostLog } from './app-loader/invoke.js';
 import { createRealClock, createVirtualClock } from './clock.js';
 import { createEngine } from './engine/index.js';
 import { applyEnvironment, readAppSettings, resolveSettingExpression } from './server/app-settings.js';
@@ -34,6 +35,8 @@ export interface OfflineHostOptions {
   /** Settings applied over local.settings.json and the environment. */
   env?: Record<string, string>;
   log?: (line: string) => void;
+  /** The app's own logs (context.log); default: to the console. */
+  appLog?: HostLog;
 }
 
 export interface OfflineHost {
@@ -83,7 +86,7 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
     })());
 
   try {
-    const invoker = await loadApp(appDir);
+    const invoker = await loadApp(appDir, opts.appLog ? { log: opts.appLog } : {});
     const keys = createHostKeys({
       functionKey: opts.functionKey ?? process.env['LOCAL_FUNCTION_KEY'] ?? undefined,
       masterKey: opts.masterKey ?? process.env['LOCAL_MASTER_KEY'] ?? undefined,

@@ -74,9 +74,10 @@ export function* investigateCaseOrchestrator(
         round,
         specialist,
         alert,
-        priorRounds,
-        feedback,
-        newEvidence: evidence,
+        // Copies: the action keeps a reference to its input until the episode's actions are serialized.
+        priorRounds: [...priorRounds],
+        feedback: [...feedback],
+        newEvidence: [...evidence],
       } satisfies SpecialistActivityInput),
     );
     const outputs = (yield context.df.Task.all(tasks)) as SpecialistActivityOutput[];
