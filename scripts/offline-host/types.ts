@@ -138,13 +138,7 @@ export interface DurableClientBindingData {
 }
 
 export type RuntimeStatus =
-  | 'Pending'
-  | 'Running'
-  | 'Completed'
-  | 'ContinuedAsNew'
-  | 'Failed'
-  | 'Terminated'
-  | 'Suspended';
+  'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Terminated' | 'Suspended';
 
 /** Instance status in the shape the Durable HTTP API returns (camelCase, as durable-functions reads it). */
 export interface InstanceStatus {

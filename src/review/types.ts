@@ -12,9 +12,17 @@ export const DecisionRequest = z
   })
   .superRefine((d, ctx) => {
     if (d.decision === 'approve' && !d.action)
-      ctx.addIssue({ code: 'custom', path: ['action'], message: 'approve needs an action: lock_account, refund_charges, both or clear' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['action'],
+        message: 'approve needs an action: lock_account, refund_charges, both or clear',
+      });
     if (d.decision === 'reject' && !d.feedback)
-      ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'reject needs feedback for the re-investigation' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['feedback'],
+        message: 'reject needs feedback for the re-investigation',
+      });
     if (d.decision === 'reject' && d.action)
       ctx.addIssue({ code: 'custom', path: ['action'], message: 'reject takes no action' });
   });
