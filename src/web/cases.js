@@ -29,7 +29,7 @@ function row(c) {
       'td',
       { 'data-label': 'Cost', class: 'nowrap' },
       usd(c.usage?.usd),
-      h('span', { class: 'muted small' }, ` ${tokens(c.usage?.tokens)}`),
+      h('span', { class: 'muted small block' }, tokens(c.usage?.tokens)),
     ),
   );
 }
