@@ -49,13 +49,25 @@ export class UnsupportedActionError extends Error {}
 
 export function flattenActions(actions: unknown): Leaf[] {
   const leaves: Leaf[] = [];
-  const visit = (action: RawAction): void => {
-    if (action.$repeated) return;
+  const visit = (action: RawAction, insideRepeat = false): void => {
+    const repeated = insideRepeat || action.$repeated === true;
+    if (action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny) {
+      for (const child of action.compoundActions ?? []) visit(child, repeated);
+      return;
+    }
+    if (repeated) {
+      // durable-functions sends a task that appears in a second Task.any/Task.all again without a new
+      // id; the extension's shim rebuilds every action from JSON and schedules it again under a new id,
+      // so its ids and the library's drift apart. Waits take no id and are harmless; fail loudly otherwise.
+      if (ID_TAKING.has(action.actionType))
+        throw new UnsupportedActionError(
+          `A ${describeType(action.actionType)} task was passed to a second Task.any/Task.all. On the real host ` +
+            'the Durable extension schedules it again under a new task id and later results reach the wrong tasks. ' +
+            'Create a new task for each Task.any/Task.all (for a deadline: a new timer with the same fireAt, cancelling the old one).',
+        );
+      return;
+    }
     switch (action.actionType) {
-      case ActionType.WhenAll:
-      case ActionType.WhenAny:
-        for (const child of action.compoundActions ?? []) visit(child);
-        return;
       case ActionType.CallActivity:
       case ActionType.CallActivityWithRetry:
         leaves.push({ action, kind: 'activity', name: action.functionName ?? '' });
@@ -96,6 +108,23 @@ export function flattenActions(actions: unknown): Leaf[] {
     if (Array.isArray(group)) for (const action of group as RawAction[]) visit(action);
   }
   return leaves;
+}
+
+const ID_TAKING = new Set<number>([
+  ActionType.CallActivity,
+  ActionType.CallActivityWithRetry,
+  ActionType.CallSubOrchestrator,
+  ActionType.CallSubOrchestratorWithRetry,
+  ActionType.CreateTimer,
+  ActionType.CallEntity,
+  ActionType.CallHttp,
+  ActionType.SignalEntity,
+]);
+
+function describeType(actionType: number): string {
+  const name =
+    Object.entries(ActionType).find(([, v]) => v === actionType)?.[0] ?? `action type ${actionType}`;
+  return name === 'CreateTimer' ? 'timer' : name;
 }
 
 export function takesId(leaf: Leaf): leaf is Leaf & { kind: SlotKind } {

@@ -233,41 +233,15 @@ export function applyResponse(episode: Episode, response: OrchestratorResponse):
   const { record } = episode;
   record.customStatus = response.customStatus === undefined ? null : JSON.stringify(response.customStatus);
   if (response.error !== undefined) {
+    // Like the extension's shim, actions the orchestrator issued before it threw are still carried out
+    // (a signal sent just before a throw arrives), then the instance fails.
+    if (response.actions && !scheduleNewActions(episode, response.actions)) return;
     const details = toFailureDetails(response.failureDetails, response.error);
     fail(episode, `Orchestrator function '${record.name}' failed: ${response.error}`, details);
     return;
   }
-  let leaves: Leaf[];
-  try {
-    leaves = flattenActions(response.actions);
-  } catch (err) {
-    if (!(err instanceof UnsupportedActionError)) throw err;
-    fail(episode, err.message, failureDetails('NotSupportedException', err.message));
-    return;
-  }
-  const idLeaves = leaves.filter(takesId);
-  const slots = record.shim.slots;
-  for (let i = 0; i < idLeaves.length; i++) {
-    const leaf = idLeaves[i] as Leaf & { kind: Slot['kind'] };
-    const slot = slots[i];
-    if (!slot) {
-      scheduleLeaf(episode, leaf);
-      continue;
-    }
-    if (slot.kind !== leaf.kind || slot.actionType !== leaf.action.actionType || slot.name !== leaf.name) {
-      const message =
-        `Non-deterministic workflow detected: task id ${firstIdOf(record, i)} was ${describeAction(slot.kind, slot.actionType, slot.name)} ` +
-        `in the recorded history, but the orchestrator now schedules ${describeAction(leaf.kind, leaf.action.actionType, leaf.name)} there. ` +
-        'The orchestrator code changed while this instance was running; start a new instance (or version the orchestration).';
-      fail(episode, message, failureDetails('NonDeterministicOrchestrationException', message));
-      return;
-    }
-    if (slot.timer && leaf.action.isCanceled && !slot.timer.cancelled) {
-      slot.timer.cancelled = true;
-      episode.cancelledTimers.push(slot.currentId);
-    }
-  }
-  if (!response.isDone) return;
+  const leaves = scheduleNewActions(episode, response.actions);
+  if (!leaves || !response.isDone) return;
   const can = leaves.find((l) => l.kind === 'continueAsNew');
   if (can) {
     const input = encodedInputJson(can.action.input);
@@ -287,6 +261,42 @@ export function applyResponse(episode: Episode, response: OrchestratorResponse):
   record.output = output;
   endInstance(episode);
   notifyParent(episode, EventType.SubOrchestrationInstanceCompleted, { Result: output ?? 'null' });
+}
+
+/** Replay check of the cumulative action tree, then scheduling of its new leaves; undefined = failed. */
+function scheduleNewActions(episode: Episode, actions: unknown): Leaf[] | undefined {
+  const { record } = episode;
+  let leaves: Leaf[];
+  try {
+    leaves = flattenActions(actions);
+  } catch (err) {
+    if (!(err instanceof UnsupportedActionError)) throw err;
+    fail(episode, err.message, failureDetails('NotSupportedException', err.message));
+    return undefined;
+  }
+  const idLeaves = leaves.filter(takesId);
+  const slots = record.shim.slots;
+  for (let i = 0; i < idLeaves.length; i++) {
+    const leaf = idLeaves[i] as Leaf & { kind: Slot['kind'] };
+    const slot = slots[i];
+    if (!slot) {
+      scheduleLeaf(episode, leaf);
+      continue;
+    }
+    if (slot.kind !== leaf.kind || slot.actionType !== leaf.action.actionType || slot.name !== leaf.name) {
+      const message =
+        `Non-deterministic workflow detected: task id ${firstIdOf(record, i)} was ${describeAction(slot.kind, slot.actionType, slot.name)} ` +
+        `in the recorded history, but the orchestrator now schedules ${describeAction(leaf.kind, leaf.action.actionType, leaf.name)} there. ` +
+        'The orchestrator code changed while this instance was running; start a new instance (or version the orchestration).';
+      fail(episode, message, failureDetails('NonDeterministicOrchestrationException', message));
+      return undefined;
+    }
+    if (slot.timer && leaf.action.isCanceled && !slot.timer.cancelled) {
+      slot.timer.cancelled = true;
+      episode.cancelledTimers.push(slot.currentId);
+    }
+  }
+  return leaves;
 }
 
 function firstIdOf(record: InstanceRecord, slotIndex: number): number {

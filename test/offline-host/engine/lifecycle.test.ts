@@ -46,6 +46,14 @@ describe('offline engine: failures and instance management', () => {
     expect(host.engine.getHistory(id)?.at(-2)).toMatchObject({ OrchestrationStatus: 'Failed' });
   });
 
+  it('still sends what the orchestrator issued in the episode it failed in', async () => {
+    host = await startHost('failure');
+    const id = await host.engine.startNew('signalThenThrow');
+    await host.engine.idle();
+    expect((await host.engine.getStatus(id))?.runtimeStatus).toBe('Failed');
+    expect(await host.engine.readEntityState('tally', 'audit')).toEqual({ exists: true, state: 1 });
+  });
+
   it('terminates a waiting instance; later events are refused as gone', async () => {
     host = await startHost('waiting');
     const id = await host.engine.startNew('waitForGo');
