@@ -211,7 +211,8 @@ function scheduleWork(episode: Episode, slot: Slot, id: number): void {
     });
     return;
   }
-  const instanceId = slot.subInstanceId ?? `${record.id}:${id}`;
+  // DurableTask.Core's default child id: the parent's execution id and the task id.
+  const instanceId = slot.subInstanceId ?? `${record.executionId}:${id}`;
   episode.produced.push(
     historyEvent(
       EventType.SubOrchestrationInstanceCreated,

@@ -175,12 +175,15 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
     },
 
     async getStatus(instanceId, statusOpts) {
+      // Reads see the in-memory state: commit it first, so nothing a client was shown can be lost to a crash.
+      db().flush();
       const record = rt.records.get(instanceId);
       if (!record) return undefined;
       return toInstanceStatus(record, rt.histories.get(instanceId)?.events, statusOpts);
     },
 
     async query(q: InstanceQuery) {
+      db().flush();
       const from = q.createdTimeFrom ? Date.parse(q.createdTimeFrom) : -Infinity;
       const to = q.createdTimeTo ? Date.parse(q.createdTimeTo) : Infinity;
       const matches = [...rt.records.values()]
@@ -276,6 +279,7 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
     },
 
     async readEntityState(entityName, key) {
+      db().flush();
       const id = entityInstanceId(entityName, key);
       if (!rt.entityStates.has(id)) return { exists: false };
       return { exists: true, state: parseJson(rt.entityStates.get(id)) };

@@ -151,7 +151,9 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
     const cache = rt.historyOf(record.id);
     const delivered: Message[] = [];
     const restart = episode.continueAsNew;
-    const carried = restart ? unconsumedEvents([...cache.events, ...events], restart.waits) : [];
+    // The extension's continue-as-new drops raised events the old execution did not consume
+    // (preserveUnprocessedEvents defaults to false and JavaScript cannot set it).
+    const carried: ReturnType<typeof unconsumedEvents> = [];
     if (restart) {
       record.executionId = randomUUID();
       record.status = 'ContinuedAsNew';

@@ -132,8 +132,15 @@ describe('offline engine: orchestrations', () => {
       'SubOrchestrationInstanceCompleted→2',
       'ExecutionCompleted',
     ]);
-    expect((await host.engine.getStatus('sr:0'))?.runtimeStatus).toBe('Failed');
-    expect((await host.engine.getStatus('sr:2'))?.runtimeStatus).toBe('Completed');
+    // Children get DurableTask.Core's default ids: <parent execution id>:<task id>.
+    const children = (host.engine.getHistory(id) ?? [])
+      .filter((e) => e.EventType === 7)
+      .map((e) => String(e['InstanceId']));
+    expect(children).toHaveLength(2);
+    expect(children[0]).toMatch(/^[0-9a-f-]{36}:0$/);
+    expect(children[1]).toBe(children[0]!.replace(/:0$/, ':2'));
+    expect((await host.engine.getStatus(children[0]!))?.runtimeStatus).toBe('Failed');
+    expect((await host.engine.getStatus(children[1]!))?.runtimeStatus).toBe('Completed');
   });
 
   it('fans out 50 activities with Task.all in one episode and fans in their results', async () => {
@@ -198,12 +205,18 @@ describe('offline engine: orchestrations', () => {
     ]);
   });
 
-  it('carries an event raised during continue-as-new into the next execution', async () => {
+  it('drops an event the old execution did not consume at continue-as-new, as the extension does', async () => {
     host = await startHost('continue-as-new');
     const id = await host.engine.startNew('counter', { input: { count: 0, target: 2, waitForEvent: true } });
-    await host.engine.raiseEvent(id, 'extra', 'kept');
+    await host.engine.raiseEvent(id, 'extra', 'raised to the first execution');
     await host.engine.idle();
+    expect((await host.engine.getStatus(id))?.runtimeStatus).toBe('Running');
 
-    expect((await host.engine.getStatus(id))?.output).toEqual({ count: 2, extra: 'kept' });
+    await host.engine.raiseEvent(id, 'extra', 'raised to the last execution');
+    await host.engine.idle();
+    expect((await host.engine.getStatus(id))?.output).toEqual({
+      count: 2,
+      extra: 'raised to the last execution',
+    });
   });
 });
