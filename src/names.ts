@@ -36,6 +36,7 @@ export const CaseSessionOps = {
   recordRound: 'recordRound',
   addFeedback: 'addFeedback',
   addEvidence: 'addEvidence',
+  evidence: 'evidence',
   get: 'get',
 } as const;
 
@@ -46,7 +47,6 @@ export const AccountLedgerOps = {
 
 export const Events = {
   analystDecision: 'AnalystDecision',
-  newEvidence: 'NewEvidence',
 } as const;
 
 export type OrchestrationName = (typeof Orchestrations)[keyof typeof Orchestrations];

@@ -232,7 +232,8 @@ export function caseDetail(
     feedback: session.feedback,
     decisions: status.decisions,
     timeline: status.timeline,
-    evidenceCount: status.evidenceCount,
+    // The session is the case's evidence inbox: alerts appear there before the case next reads it.
+    evidenceCount: Math.max(status.evidenceCount, session.evidence.length),
     ...(status.action ? { action: status.action } : {}),
     ...(error !== undefined ? { error } : {}),
     ...(dashboardUrl ? { dashboardUrl } : {}),

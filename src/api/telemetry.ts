@@ -13,7 +13,10 @@ export type TelemetryBatch = z.infer<typeof TelemetryBatch>;
  * Validates a batch: shape first (so the count limit is checked before any per-event work), then every
  * event; all field errors are reported together and nothing is accepted when any event is bad.
  */
-export function parseTelemetryBatch(body: unknown, maxEvents: number): TelemetryEvent[] {
+/** Events further in the future than this are refused: one such event would anchor the rules' windows. */
+export const MAX_CLOCK_SKEW_MS = 24 * 3_600_000;
+
+export function parseTelemetryBatch(body: unknown, maxEvents: number, nowMs = Date.now()): TelemetryEvent[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest('expected a JSON object {"events": [...]}', [
       { path: '(body)', message: 'expected object' },
@@ -31,6 +34,12 @@ export function parseTelemetryBatch(body: unknown, maxEvents: number): Telemetry
     const details = zodFieldErrors(parsed.error);
     throw badRequest(describe(details), details);
   }
+  const future = parsed.data.events.flatMap((e, i) =>
+    Date.parse(e.timestamp) > nowMs + MAX_CLOCK_SKEW_MS
+      ? [{ path: `events[${i}].timestamp`, message: 'more than 24 h in the future' }]
+      : [],
+  );
+  if (future.length) throw badRequest(describe(future), future);
   return parsed.data.events;
 }
 

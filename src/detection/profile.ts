@@ -93,7 +93,9 @@ export function loadProfile(raw: unknown, customerId: string): ProfileState {
 
 /** Records the case now open for this customer (later alerts join it as evidence). */
 export function withOpenCase(state: ProfileState, caseId: string, opener?: Alert): ProfileState {
-  return { ...state, openCaseId: caseId, openCaseAlert: opener ?? null };
+  // Another case already open stays the customer's open case (a racing manual case does not replace it).
+  if (state.openCaseId && state.openCaseId !== caseId) return state;
+  return { ...state, openCaseId: caseId, openCaseAlert: opener ?? state.openCaseAlert ?? null };
 }
 
 /** Clears the open case, but only if it is the one that closed (a stale close changes nothing). */

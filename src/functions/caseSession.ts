@@ -34,16 +34,24 @@ const Feedback = z.object({
 });
 const Evidence = z.object({ alerts: z.array(Alert), at: z.string() });
 
-export function caseSessionEntity(context: EntityContext<CaseSession>): void {
+/** Evidence can reach the inbox before the case has opened its session: it waits here until then. */
+const Pending = z.object({ pendingEvidence: z.array(Alert) });
+const MAX_PENDING = 25;
+
+export function caseSessionEntity(context: EntityContext<CaseSession | z.infer<typeof Pending>>): void {
   const raw = context.df.getState();
-  const current = raw === undefined || raw === null ? undefined : migrateSession(raw);
+  const pending = Pending.safeParse(raw);
+  const current = raw === undefined || raw === null || pending.success ? undefined : migrateSession(raw);
+  const waiting = pending.success ? pending.data.pendingEvidence : [];
   const input = context.df.getInput();
   const save = (next: CaseSession | undefined) => next && next !== raw && context.df.setState(next);
+  const withAlerts = (s: CaseSession, alerts: Alert[], at: string) =>
+    alerts.reduce((acc, alert) => addEvidence(acc, { alert, at }), s);
 
   switch (context.df.operationName) {
     case CaseSessionOps.open: {
       const p = Open.safeParse(input);
-      if (p.success && !current) save(openSession(p.data));
+      if (p.success && !current) save(withAlerts(openSession(p.data), waiting, p.data.openedAt));
       return;
     }
     case CaseSessionOps.recordRound: {
@@ -74,10 +82,19 @@ export function caseSessionEntity(context: EntityContext<CaseSession>): void {
     }
     case CaseSessionOps.addEvidence: {
       const p = Evidence.safeParse(input);
-      if (p.success && current)
-        save(p.data.alerts.reduce((s, alert) => addEvidence(s, { alert, at: p.data.at }), current));
+      if (!p.success) return;
+      if (current) save(withAlerts(current, p.data.alerts, p.data.at));
+      else {
+        const known = new Set(waiting.map((a) => a.alertId));
+        const fresh = p.data.alerts.filter((a) => !known.has(a.alertId));
+        context.df.setState({ pendingEvidence: [...waiting, ...fresh].slice(-MAX_PENDING) });
+      }
       return;
     }
+    case CaseSessionOps.evidence:
+      // The case's inbox of later alerts (bounded by the session's own limit).
+      context.df.return(current ? current.evidence.map((e) => e.alert) : waiting);
+      return;
     case CaseSessionOps.get:
       context.df.return(current ?? null);
       return;

@@ -39,6 +39,7 @@ import type {
 /** Activity retries: 3 attempts, 5 s then 10 s apart. Failure after that escalates the case (fail closed). */
 const RETRY = Object.assign(new df.RetryOptions(5_000, 3), { backoffCoefficient: 2 });
 const SPECIALISTS = SpecialistName.options;
+const MAX_EVIDENCE = 25;
 
 type Escalation = Extract<Outcome, 'escalated_timeout' | 'escalated_max_rounds' | 'escalated_failure'>;
 
@@ -56,8 +57,7 @@ export function* investigateCaseOrchestrator(
   const evidence: Alert[] = [];
   const priorRounds: PriorRound[] = [];
   const seenDecisionIds: string[] = [];
-  // An evidence wait that did not win a race stays pending into the next one (events are never dropped).
-  let evidenceWait: Task | undefined;
+  const seenEvidenceIds: string[] = [];
 
   const update = (next: CaseStatus) => {
     status = next;
@@ -66,7 +66,35 @@ export function* investigateCaseOrchestrator(
   update(status);
   context.df.signalEntity(session, CaseSessionOps.open, { caseId, customerId, alert, openedAt: now() });
 
+  /**
+   * Later alerts for the customer wait in the case session (a durable inbox: startCase signals them there,
+   * deduplicated by alert id). The case reads it before each round, before acting and before clearing;
+   * it never races external events for them, so no alert can be lost between two waits.
+   */
+  function* readEvidence(): Generator<Task, number, unknown> {
+    const inbox = (yield context.df.callEntity(session, CaseSessionOps.evidence)) as unknown;
+    const fresh = asAlerts(inbox).filter(
+      (a) => a.alertId !== alert.alertId && !seenEvidenceIds.includes(a.alertId),
+    );
+    if (fresh.length === 0) return 0;
+    seenEvidenceIds.push(...fresh.map((a) => a.alertId));
+    // The newest alerts tell the story; activity inputs and the history stay bounded.
+    evidence.push(...fresh);
+    evidence.splice(0, Math.max(0, evidence.length - MAX_EVIDENCE));
+    update(
+      withEvent(
+        withEvidence(status, fresh.length),
+        now(),
+        'evidence_added',
+        {},
+        `${fresh.length} new alert(s): ${fresh.map((a) => a.rule).join(', ')}`,
+      ),
+    );
+    return fresh.length;
+  }
+
   function* investigate(): Generator<Task, Assessment, unknown> {
+    yield* readEvidence();
     const round = status.round;
     const tasks = SPECIALISTS.map((specialist) =>
       context.df.callActivityWithRetry(Activities.investigateSpecialist, RETRY, {
@@ -98,37 +126,19 @@ export function* investigateCaseOrchestrator(
   }
 
   /**
-   * The human-in-the-loop race: a decision for this round, or the deadline. New evidence or an ignored
-   * decision keeps it waiting for the same deadline. Each turn races a fresh timer (the previous one is
-   * cancelled): a timer task that appears in two Task.any calls is repeated in the action list without a
-   * new id, and how the Durable extension numbers such a repeat is not something to depend on.
+   * The human-in-the-loop race: a decision for this round, or the deadline. An ignored decision keeps it
+   * waiting for the same deadline. Every turn races fresh tasks (a new timer, the previous one cancelled;
+   * a new decision wait once the last one has completed): a task yielded again into a second Task.any is
+   * scheduled again by the extension and queued twice by the library, and events then reach stale tasks.
    */
   function* awaitDecision(deadline: string): Generator<Task, ReviewOutcome, unknown> {
-    let decisionWait = context.df.waitForExternalEvent(Events.analystDecision);
     for (;;) {
-      evidenceWait ??= context.df.waitForExternalEvent(Events.newEvidence);
+      const decisionWait = context.df.waitForExternalEvent(Events.analystDecision);
       const timer: TimerTask = context.df.createTimer(new Date(deadline));
-      const winner = yield context.df.Task.any([decisionWait, evidenceWait, timer]);
+      const winner = yield context.df.Task.any([decisionWait, timer]);
       if (winner === timer) return { kind: 'timedOut', deadline };
       timer.cancel();
-      if (winner === evidenceWait) {
-        const alerts = asAlerts(evidenceWait.result);
-        evidenceWait = undefined;
-        evidence.push(...alerts);
-        context.df.signalEntity(session, CaseSessionOps.addEvidence, { alerts, at: now() });
-        update(
-          withEvent(
-            withEvidence(status, alerts.length),
-            now(),
-            'evidence_added',
-            {},
-            `${alerts.length} new alert(s)`,
-          ),
-        );
-        continue;
-      }
       const parsed = AnalystDecision.safeParse(decisionWait.result);
-      decisionWait = context.df.waitForExternalEvent(Events.analystDecision);
       if (!parsed.success) {
         update(withEvent(status, now(), 'decision_ignored', {}, 'malformed decision event'));
         continue;
@@ -158,21 +168,20 @@ export function* investigateCaseOrchestrator(
   ): Generator<Task, CaseStatus, unknown> {
     update(closed(status, now(), outcome, detail, action));
     const event: CaseEventInput = { caseId, customerId, status };
-    // Notifications are best-effort: the case outcome is already decided and must not be re-run.
-    try {
-      if (isEscalation(outcome))
-        yield context.df.callActivityWithRetry(Activities.escalate, RETRY, {
-          ...event,
-          reason: outcome,
-          detail,
-        } satisfies EscalateInput);
-      if (outcome === 'auto_cleared')
-        yield context.df.callActivityWithRetry(Activities.autoClear, RETRY, event);
-      yield context.df.callActivityWithRetry(Activities.sendNotification, RETRY, event);
-    } catch (err) {
-      update(withEvent(status, now(), 'notification_failed', {}, errorText(err)));
-    }
+    // The profile learns first, so alerts from now on open a new case instead of joining this one.
     context.df.signalEntity(profile, CustomerProfileOps.caseClosed, { caseId });
+    // Notifications are best-effort and independent: the outcome is decided and is never re-run.
+    const notify = function* (name: string, input: CaseEventInput | EscalateInput) {
+      try {
+        yield context.df.callActivityWithRetry(name, RETRY, input);
+      } catch (err) {
+        update(withEvent(status, now(), 'notification_failed', {}, `${name}: ${errorText(err)}`));
+      }
+    };
+    if (isEscalation(outcome))
+      yield* notify(Activities.escalate, { ...event, reason: outcome, detail } satisfies EscalateInput);
+    if (outcome === 'auto_cleared') yield* notify(Activities.autoClear, event);
+    yield* notify(Activities.sendNotification, { ...event, status });
     return status;
   }
 
@@ -195,16 +204,22 @@ export function* investigateCaseOrchestrator(
         })) as ApplyResult,
       );
     }
-    yield context.df.callActivityWithRetry(Activities.executeAction, RETRY, {
-      caseId,
-      customerId,
-      round,
-      action,
-      idempotencyKey,
-      analyst,
-      ledger: results,
-    } satisfies ExecuteActionInput);
-    return { action, idempotencyKey, applied: results.some((r) => r.applied), at: now() };
+    const result = { action, idempotencyKey, applied: results.some((r) => r.applied), at: now() };
+    try {
+      yield context.df.callActivityWithRetry(Activities.executeAction, RETRY, {
+        caseId,
+        customerId,
+        round,
+        action,
+        idempotencyKey,
+        analyst,
+        ledger: results,
+      } satisfies ExecuteActionInput);
+    } catch (err) {
+      // The ledger already holds the action: say so, rather than "nothing was done".
+      throw new DeliveryFailed(result, errorText(err));
+    }
+    return result;
   }
 
   for (;;) {
@@ -232,10 +247,20 @@ export function* investigateCaseOrchestrator(
 
     // Degraded findings never auto-clear: without evidence, a human decides.
     if (!needsReview(assessment, settings.riskThreshold)) {
-      return yield* close(
-        'auto_cleared',
-        `risk ${assessment.riskScore.toFixed(2)} below ${settings.riskThreshold}`,
-      );
+      // Alerts that arrived while this round ran were not part of it: look again rather than clear.
+      const late = yield* readEvidence();
+      if (late === 0)
+        return yield* close(
+          'auto_cleared',
+          `risk ${assessment.riskScore.toFixed(2)} below ${settings.riskThreshold}`,
+        );
+      if (status.round < settings.maxRounds) {
+        update(
+          withEvent(status, now(), 'reinvestigating', { round: status.round + 1 }, 'new evidence arrived'),
+        );
+        continue;
+      }
+      // Out of rounds with unexamined evidence: a human looks instead.
     }
 
     const deadline = deadlineFor(now(), settings.decisionTimeoutHours);
@@ -293,11 +318,27 @@ export function* investigateCaseOrchestrator(
     );
     let result: CaseStatus['action'];
     try {
+      yield* readEvidence();
       result = yield* act(action, decision.analyst);
     } catch (err) {
+      if (err instanceof DeliveryFailed)
+        return yield* close(
+          'escalated_failure',
+          `${action} applied in the ledger, but its delivery failed: ${err.reason}`,
+          err.result,
+        );
       return yield* close('escalated_failure', `action ${action} failed: ${errorText(err)}`);
     }
     return yield* close('action_executed', `${action} by ${decision.analyst}`, result);
+  }
+}
+
+class DeliveryFailed extends Error {
+  constructor(
+    readonly result: NonNullable<CaseStatus['action']>,
+    readonly reason: string,
+  ) {
+    super(reason);
   }
 }
 

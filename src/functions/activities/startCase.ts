@@ -5,7 +5,8 @@ import { config } from '../../config';
 import type { Alert } from '../../detection/schema';
 import { publish } from '../../events/bus';
 import { caseTelemetry } from '../../telemetry';
-import { Activities, CustomerProfileOps, Entities, Events, Orchestrations } from '../../names';
+import { Activities, CaseSessionOps, CustomerProfileOps, Entities, Orchestrations } from '../../names';
+import { findInstance } from '../http/durable';
 import type { StartCaseInput } from '../../orchestrations/contracts';
 
 /**
@@ -56,8 +57,8 @@ export function caseInputFor(
  * hands this one to it as evidence. A re-run of the same start (at-least-once activity) does nothing.
  */
 async function startIfAbsent(client: DurableClient, caseId: string, alert: Alert): Promise<boolean> {
-  const existing = await client.getStatus(caseId).catch(() => undefined);
-  if (!existing?.runtimeStatus) {
+  const existing = await findInstance(client, caseId);
+  if (!existing) {
     await client.startNew(Orchestrations.investigateCase, {
       instanceId: caseId,
       input: caseInputFor(caseId, alert, 'detection'),
@@ -66,14 +67,27 @@ async function startIfAbsent(client: DurableClient, caseId: string, alert: Alert
   }
   const opener = (existing.input as Partial<CaseInput> | undefined)?.alert?.alertId;
   if (opener !== alert.alertId && !isFinished(existing.runtimeStatus))
-    await client.raiseEvent(caseId, Events.newEvidence, [alert]);
+    await addEvidence(client, caseId, [alert]);
   return false;
 }
 
 /**
- * Raises the alerts on the open case. Not started yet (a parallel ingest decided to open it and has not
- * got there): this one opens it, and the other will attach. Already finished (it closed while these alerts
- * were on their way): the first alert opens a new case and the profile is told, so nothing is dropped.
+ * New alerts go to the case's durable inbox (its caseSession entity, deduplicated by alert id), which the
+ * case reads before each round, before acting and before clearing. No external event is raised: an event
+ * arriving between two waits could reach a wait task the orchestrator has moved past.
+ */
+async function addEvidence(client: DurableClient, caseId: string, alerts: Alert[]): Promise<void> {
+  await client.signalEntity(new df.EntityId(Entities.caseSession, caseId), CaseSessionOps.addEvidence, {
+    alerts,
+    at: new Date().toISOString(),
+  });
+}
+
+/**
+ * Hands the alerts to the open case. Not started yet (a parallel ingest decided to open it and has not
+ * got there): this one starts it with its opening alert, and the other will find it running. Already
+ * finished (it closed while these alerts were on their way): the first alert opens a new case and the
+ * profile is told, so nothing is dropped.
  */
 async function attach(
   client: DurableClient,
@@ -81,22 +95,16 @@ async function attach(
   alerts: Alert[],
   opener?: Alert,
 ): Promise<string> {
-  const status = await client.getStatus(caseId).catch(() => undefined);
+  const status = await findInstance(client, caseId, false);
   const [first, ...rest] = alerts as [Alert, ...Alert[]];
-  if (!status?.runtimeStatus) {
-    // Start it with the alert that opened it (the profile keeps it), so the case is the same whichever
-    // ingest gets here first; the opener's own start then finds it running and does nothing more.
-    if (opener) {
-      await startIfAbsent(client, caseId, opener);
-      await client.raiseEvent(caseId, Events.newEvidence, alerts);
-    } else {
-      await startIfAbsent(client, caseId, first);
-      if (rest.length) await client.raiseEvent(caseId, Events.newEvidence, rest);
-    }
+  if (!status) {
+    await startIfAbsent(client, caseId, opener ?? first);
+    const joining = opener ? alerts : rest;
+    if (joining.length) await addEvidence(client, caseId, joining);
     return caseId;
   }
   if (!isFinished(status.runtimeStatus)) {
-    await client.raiseEvent(caseId, Events.newEvidence, alerts);
+    await addEvidence(client, caseId, alerts);
     return caseId;
   }
   const newCaseId = caseIdFor(first.alertId);
@@ -104,16 +112,17 @@ async function attach(
   await client.signalEntity(profile, CustomerProfileOps.caseClosed, { caseId });
   await client.signalEntity(profile, CustomerProfileOps.caseOpened, { caseId: newCaseId });
   await startIfAbsent(client, newCaseId, first);
-  if (rest.length) await client.raiseEvent(newCaseId, Events.newEvidence, rest);
+  if (rest.length) await addEvidence(client, newCaseId, rest);
   return newCaseId;
 }
 
-function isFinished(status: df.OrchestrationRuntimeStatus): boolean {
-  return [
+function isFinished(status: string): boolean {
+  const finished: string[] = [
     df.OrchestrationRuntimeStatus.Completed,
     df.OrchestrationRuntimeStatus.Failed,
     df.OrchestrationRuntimeStatus.Terminated,
-  ].includes(status);
+  ];
+  return finished.includes(status);
 }
 
 function summary(a: Alert) {

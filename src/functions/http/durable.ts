@@ -34,7 +34,10 @@ export async function startOnce(
   instanceId: string,
   input: unknown,
 ): Promise<'started' | 'existing'> {
-  if (await findInstance(client, instanceId, false)) return 'existing';
+  const existing = await findInstance(client, instanceId, false);
+  // A failed or terminated run of the same content is started again: resending a batch is the remedy
+  // the telemetry answer offers for a failed ingest, so it must not be a no-op.
+  if (existing && !['Failed', 'Terminated'].includes(existing.runtimeStatus)) return 'existing';
   try {
     await client.startNew(name, { instanceId, input });
     return 'started';

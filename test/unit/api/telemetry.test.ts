@@ -34,6 +34,18 @@ describe('telemetry batches', () => {
     expect(parseTelemetryBatch({ events }, 10)).toHaveLength(5);
   });
 
+  it('refuses events dated more than a day ahead, which would anchor the rules windows in the future', () => {
+    const now = Date.parse('2026-03-31T00:00:00Z');
+    const ahead = { ...tx('C1'), timestamp: '2026-04-02T00:00:00Z' };
+    const earlier = { ...tx('C1'), timestamp: '2026-03-30T12:00:00Z' };
+    const e = apiError(() => parseTelemetryBatch({ events: [earlier, ahead] }, 10, now));
+    expect(e.status).toBe(400);
+    expect(e.details).toEqual([{ path: 'events[1].timestamp', message: 'more than 24 h in the future' }]);
+    expect(
+      parseTelemetryBatch({ events: [{ ...tx('C1'), timestamp: '2026-03-31T23:00:00Z' }] }, 10, now),
+    ).toHaveLength(1);
+  });
+
   it('names the bad field of the bad event, and all of them', () => {
     const e = apiError(() =>
       parseTelemetryBatch({ events: [tx('C1'), tx('C1'), tx('C1'), tx('C1', '12')] }, 10),
