@@ -28,6 +28,7 @@ export const CustomerProfileOps = {
   ingest: 'ingest',
   caseOpened: 'caseOpened',
   caseClosed: 'caseClosed',
+  reroute: 'reroute',
   get: 'get',
 } as const;
 

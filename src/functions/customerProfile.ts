@@ -5,7 +5,7 @@ import { caseIdFor } from '../cases/types';
 import { config } from '../config';
 import { loadProfile, withCaseClosed, withOpenCase, type ProfileState } from '../detection/profile';
 import { evaluateBatch, type CustomerBaseline } from '../detection/rules';
-import { TelemetryEvent } from '../detection/schema';
+import { Alert, TelemetryEvent } from '../detection/schema';
 import { ruleSettingsFrom } from '../detection/settings';
 import { CustomerProfileOps, Entities } from '../names';
 import type { ProfileIngestResult } from '../orchestrations/contracts';
@@ -17,6 +17,7 @@ import { customerById } from '../tools';
  */
 const IngestInput = z.object({ events: z.array(TelemetryEvent) });
 const CaseRef = z.object({ caseId: z.string() });
+const Reroute = z.object({ closedCaseId: z.string(), alerts: z.array(Alert) });
 
 export function customerProfileEntity(context: EntityContext<ProfileState>): void {
   const customerId = context.df.entityKey;
@@ -47,6 +48,19 @@ export function customerProfileEntity(context: EntityContext<ProfileState>): voi
     case CustomerProfileOps.caseClosed: {
       const ref = CaseRef.safeParse(context.df.getInput());
       if (ref.success) context.df.setState(withCaseClosed(state, ref.data.caseId));
+      return;
+    }
+    case CustomerProfileOps.reroute: {
+      // The open case finished before these alerts reached it: forget it (if it is still the one) and route
+      // them as new, in one operation, so racing ingests agree on a single replacement case.
+      const p = Reroute.safeParse(context.df.getInput());
+      if (!p.success) {
+        context.df.return({ alerts: [] } satisfies ProfileIngestResult);
+        return;
+      }
+      const { next, result } = routeAlerts(withCaseClosed(state, p.data.closedCaseId), p.data.alerts);
+      context.df.setState(next);
+      context.df.return(result);
       return;
     }
     case CustomerProfileOps.get:

@@ -87,6 +87,18 @@ export interface AttachRequest {
   opener?: Alert;
 }
 
+export interface StartCaseOutput {
+  started: string[];
+  /** The open case had already finished: the profile must route these alerts again. */
+  closedCase?: { caseId: string; alerts: Alert[] };
+}
+
+/** Input of the customerProfile `reroute` operation. */
+export interface RerouteInput {
+  closedCaseId: string;
+  alerts: Alert[];
+}
+
 export interface StartCaseInput {
   customerId: string;
   startCase?: { caseId: string; alert: Alert };

@@ -1,7 +1,14 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { Activities, CustomerProfileOps, Entities } from '../names';
-import type { IngestInput, IngestOutput, ProfileIngestResult, StartCaseInput } from './contracts';
+import type {
+  IngestInput,
+  IngestOutput,
+  ProfileIngestResult,
+  RerouteInput,
+  StartCaseInput,
+  StartCaseOutput,
+} from './contracts';
 
 /**
  * One customer's slice of a telemetry batch. The customerProfile entity evaluates the rules one
@@ -18,12 +25,22 @@ export function* ingestTelemetryOrchestrator(
     events: input.events,
   })) as ProfileIngestResult;
 
-  if (result.startCase || result.attach) {
-    yield context.df.callActivityWithRetry(Activities.startCase, new df.RetryOptions(2_000, 5), {
+  // If the open case finished while these alerts were on their way, the profile routes them again (one
+  // entity operation, so two racing ingests cannot both open a replacement case).
+  let route: ProfileIngestResult = result;
+  let delivered: string | undefined = result.attach?.caseId;
+  for (let attempt = 0; attempt < 3 && (route.startCase || route.attach); attempt++) {
+    const out = (yield context.df.callActivityWithRetry(Activities.startCase, new df.RetryOptions(2_000, 5), {
       customerId: input.customerId,
-      startCase: result.startCase,
-      attach: result.attach,
-    } satisfies StartCaseInput);
+      startCase: route.startCase,
+      attach: route.attach,
+    } satisfies StartCaseInput)) as StartCaseOutput;
+    delivered = route.startCase?.caseId ?? route.attach?.caseId;
+    if (!out.closedCase) break;
+    route = (yield context.df.callEntity(profile, CustomerProfileOps.reroute, {
+      closedCaseId: out.closedCase.caseId,
+      alerts: out.closedCase.alerts,
+    } satisfies RerouteInput)) as ProfileIngestResult;
   }
   return {
     alerts: result.alerts.map((a) => ({
@@ -33,6 +50,6 @@ export function* ingestTelemetryOrchestrator(
       customerId: a.customerId,
     })),
     ...(result.startCase ? { caseId: result.startCase.caseId } : {}),
-    ...(result.attach ? { attachedToCaseId: result.attach.caseId } : {}),
+    ...(result.attach && delivered ? { attachedToCaseId: delivered } : {}),
   };
 }

@@ -288,6 +288,32 @@ describe('telemetry ingest', () => {
     };
     if (profile.openCaseId !== null) expect(profile.openCaseId).toBe(secondCase);
   });
+  it('opens exactly one replacement case when parallel alerts find the open case already ended', async () => {
+    // The case ends without its close reaching the profile (terminated here), so the profile still routes
+    // new alerts to it; two batches racing in must agree on one new case.
+    const host = await freshHost();
+    const avg = averageOf(compromised);
+    const first = await postTelemetry(host, [purchase(compromised, 0, avg * 10, 'Electronics Hub')]);
+    const [firstAlert] = await alertIdsOf(host, first.ingestInstanceIds);
+    const firstCase = `case-${firstAlert}`;
+    await waitForCase(host, firstCase, assessed);
+    await host.engine.terminate(firstCase, 'test: ended without telling the profile');
+
+    await Promise.all([
+      postTelemetry(host, [purchase(compromised, 130, avg * 11, 'Phone Shop')]),
+      postTelemetry(host, [purchase(compromised, 140, avg * 12, 'Laptop Store')]),
+    ]);
+    const open = await eventually(
+      async () => (await casesOf(host, compromised)).filter((c) => c.caseId !== firstCase),
+      (cases) => cases.length > 0 && cases.every((c) => c.stage !== 'investigating'),
+    );
+    expect(open, 'one replacement case').toHaveLength(1);
+    const profile = (await host.engine.readEntityState('customerProfile', compromised)).state as {
+      openCaseId: string | null;
+    };
+    expect(profile.openCaseId).toBe(open[0]!.caseId);
+  });
+
   it('keeps the opening alert when a joining alert reaches the case before the case has started', async () => {
     // The interleaving the parallel test can hit: the profile routed alert A to open case-A and alert B to
     // join it (the profile hands B's activity the opener A too), and B's startCase activity runs before

@@ -1,13 +1,13 @@
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { caseIdFor, caseSettingsFrom, type CaseInput } from '../../cases/types';
+import { caseSettingsFrom, type CaseInput } from '../../cases/types';
 import { config } from '../../config';
 import type { Alert } from '../../detection/schema';
 import { publish } from '../../events/bus';
 import { caseTelemetry } from '../../telemetry';
-import { Activities, CaseSessionOps, CustomerProfileOps, Entities, Orchestrations } from '../../names';
+import { Activities, CaseSessionOps, Entities, Orchestrations } from '../../names';
 import { findInstance } from '../http/durable';
-import type { StartCaseInput } from '../../orchestrations/contracts';
+import type { StartCaseInput, StartCaseOutput } from '../../orchestrations/contracts';
 
 /**
  * Carries out what the customerProfile entity decided: start the case (unless a replay already did)
@@ -27,11 +27,11 @@ df.app.activity(Activities.startCase, {
       publish('alert', { ...summary(alert), caseId });
     }
     if (input.attach) {
-      const delivered = await attach(client, input.attach.caseId, input.attach.alerts, input.attach.opener);
-      for (const a of input.attach.alerts) publish('alert', { ...summary(a), caseId: delivered });
-      if (delivered !== input.attach.caseId) started.push(delivered);
+      const { caseId, alerts, opener } = input.attach;
+      if (!(await attach(client, caseId, alerts, opener))) return { started, closedCase: { caseId, alerts } };
+      for (const a of alerts) publish('alert', { ...summary(a), caseId });
     }
-    return { started };
+    return { started } satisfies StartCaseOutput;
   },
 });
 
@@ -84,36 +84,27 @@ async function addEvidence(client: DurableClient, caseId: string, alerts: Alert[
 }
 
 /**
- * Hands the alerts to the open case. Not started yet (a parallel ingest decided to open it and has not
- * got there): this one starts it with its opening alert, and the other will find it running. Already
- * finished (it closed while these alerts were on their way): the first alert opens a new case and the
- * profile is told, so nothing is dropped.
+ * Hands the alerts to the open case; false when that case has already finished (it closed while these
+ * alerts were on their way): then the profile routes them again. Not started yet (a parallel ingest
+ * decided to open it and has not got there): this one starts it with its opening alert.
  */
 async function attach(
   client: DurableClient,
   caseId: string,
   alerts: Alert[],
   opener?: Alert,
-): Promise<string> {
+): Promise<boolean> {
   const status = await findInstance(client, caseId, false);
   const [first, ...rest] = alerts as [Alert, ...Alert[]];
   if (!status) {
     await startIfAbsent(client, caseId, opener ?? first);
     const joining = opener ? alerts : rest;
     if (joining.length) await addEvidence(client, caseId, joining);
-    return caseId;
+    return true;
   }
-  if (!isFinished(status.runtimeStatus)) {
-    await addEvidence(client, caseId, alerts);
-    return caseId;
-  }
-  const newCaseId = caseIdFor(first.alertId);
-  const profile = new df.EntityId(Entities.customerProfile, first.customerId);
-  await client.signalEntity(profile, CustomerProfileOps.caseClosed, { caseId });
-  await client.signalEntity(profile, CustomerProfileOps.caseOpened, { caseId: newCaseId });
-  await startIfAbsent(client, newCaseId, first);
-  if (rest.length) await addEvidence(client, newCaseId, rest);
-  return newCaseId;
+  if (isFinished(status.runtimeStatus)) return false;
+  await addEvidence(client, caseId, alerts);
+  return true;
 }
 
 function isFinished(status: string): boolean {
