@@ -1,13 +1,13 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
 import { caseDetail, caseStatusOf, isCaseInstance, type InstanceLike } from '../../api/cases';
 import { decide, parseDecisionRequest } from '../../api/decision';
 import { errorResponse, jsonResponse, notFound } from '../../api/errors';
-import { withApiErrors } from '../../api/handler';
 import { isValidInstanceId } from '../../api/ids';
 import { analystIdentity } from '../../api/principal';
 import { ApiRoutes } from '../../api/routes';
+import { registerRoute } from './register';
 import { config, dashboardUrl } from '../../config';
 import { Entities, Events } from '../../names';
 import { findInstance, isFinished, readEntity } from './durable';
@@ -86,18 +86,6 @@ export async function postDecisionHttp(
   }
 }
 
-app.http(ApiRoutes.getCase.name, {
-  route: ApiRoutes.getCase.route,
-  methods: [ApiRoutes.getCase.method],
-  authLevel: ApiRoutes.getCase.authLevel,
-  extraInputs: [df.input.durableClient()],
-  handler: withApiErrors(getCaseHttp),
-});
+registerRoute(ApiRoutes.getCase, getCaseHttp, { durableClient: true });
 
-app.http(ApiRoutes.decision.name, {
-  route: ApiRoutes.decision.route,
-  methods: [ApiRoutes.decision.method],
-  authLevel: ApiRoutes.decision.authLevel,
-  extraInputs: [df.input.durableClient()],
-  handler: withApiErrors(postDecisionHttp),
-});
+registerRoute(ApiRoutes.decision, postDecisionHttp, { durableClient: true });

@@ -1,4 +1,4 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
 import {
@@ -10,11 +10,11 @@ import {
   type InstanceLike,
 } from '../../api/cases';
 import { conflict, jsonResponse } from '../../api/errors';
-import { withApiErrors } from '../../api/handler';
 import { manualCaseInput, parseManualCaseRequest } from '../../api/manual-case';
 import { caseSettingsFrom } from '../../cases/types';
 import { analystIdentity } from '../../api/principal';
 import { ApiRoutes } from '../../api/routes';
+import { registerRoute } from './register';
 import { config } from '../../config';
 import { CustomerProfileOps, Entities, Orchestrations } from '../../names';
 import { findInstance, isFinished, readEntity, startOnce } from './durable';
@@ -107,18 +107,6 @@ export async function listCasesHttp(
   return jsonResponse(200, { cases, count: cases.length });
 }
 
-app.http(ApiRoutes.createCase.name, {
-  route: ApiRoutes.createCase.route,
-  methods: [ApiRoutes.createCase.method],
-  authLevel: ApiRoutes.createCase.authLevel,
-  extraInputs: [df.input.durableClient()],
-  handler: withApiErrors(createCaseHttp),
-});
+registerRoute(ApiRoutes.createCase, createCaseHttp, { durableClient: true });
 
-app.http(ApiRoutes.listCases.name, {
-  route: ApiRoutes.listCases.route,
-  methods: [ApiRoutes.listCases.method],
-  authLevel: ApiRoutes.listCases.authLevel,
-  extraInputs: [df.input.durableClient()],
-  handler: withApiErrors(listCasesHttp),
-});
+registerRoute(ApiRoutes.listCases, listCasesHttp, { durableClient: true });

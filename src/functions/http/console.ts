@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { errorResponse } from '../../api/errors';
-import { withApiErrors } from '../../api/handler';
+import { PageRoutes } from '../../api/routes';
+import { registerRoute } from './register';
 
 /**
  * The analyst console: GET /api/console (the page) and GET /api/console/{file} (its scripts and
@@ -112,16 +113,6 @@ export async function consoleAssetHttp(
   return asset(name, body);
 }
 
-app.http('httpConsole', {
-  route: 'console',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: withApiErrors(consolePageHttp),
-});
+registerRoute(PageRoutes.console, consolePageHttp, { durableClient: false });
 
-app.http('httpConsoleAsset', {
-  route: 'console/{file}',
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  handler: withApiErrors(consoleAssetHttp),
-});
+registerRoute(PageRoutes.consoleAsset, consoleAssetHttp, { durableClient: false });

@@ -1,9 +1,9 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { jsonResponse } from '../../api/errors';
-import { withApiErrors } from '../../api/handler';
 import { configCheck, healthReport, modelCheck, type HealthCheck } from '../../api/health';
 import { ApiRoutes } from '../../api/routes';
+import { registerRoute } from './register';
 
 const DURABLE_TIMEOUT_MS = 3000;
 
@@ -56,10 +56,4 @@ export async function healthHttp(
   return jsonResponse(report.status === 'healthy' ? 200 : 503, report);
 }
 
-app.http(ApiRoutes.health.name, {
-  route: ApiRoutes.health.route,
-  methods: [ApiRoutes.health.method],
-  authLevel: ApiRoutes.health.authLevel,
-  extraInputs: [df.input.durableClient()],
-  handler: withApiErrors(healthHttp),
-});
+registerRoute(ApiRoutes.health, healthHttp, { durableClient: true });

@@ -1,8 +1,8 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { jsonResponse } from '../../api/errors';
-import { withApiErrors } from '../../api/handler';
 import { openApiDocument } from '../../api/openapi';
 import { ApiRoutes } from '../../api/routes';
+import { registerRoute } from './register';
 
 let cached: unknown;
 
@@ -15,9 +15,4 @@ export async function openApiHttp(
   return jsonResponse(200, cached, { 'cache-control': 'public, max-age=300' });
 }
 
-app.http(ApiRoutes.openapi.name, {
-  route: ApiRoutes.openapi.route,
-  methods: [ApiRoutes.openapi.method],
-  authLevel: ApiRoutes.openapi.authLevel,
-  handler: withApiErrors(openApiHttp),
-});
+registerRoute(ApiRoutes.openapi, openApiHttp, { durableClient: false });

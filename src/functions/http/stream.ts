@@ -1,7 +1,7 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { badRequest } from '../../api/errors';
-import { withApiErrors } from '../../api/handler';
 import { ApiRoutes } from '../../api/routes';
+import { registerRoute } from './register';
 import { BUS_EVENT_TYPES, bus, type BusEventType } from '../../events/bus';
 import { sseStream } from '../../events/sse';
 
@@ -45,9 +45,4 @@ export async function streamHttp(
   };
 }
 
-app.http(ApiRoutes.stream.name, {
-  route: ApiRoutes.stream.route,
-  methods: [ApiRoutes.stream.method],
-  authLevel: ApiRoutes.stream.authLevel,
-  handler: withApiErrors(streamHttp),
-});
+registerRoute(ApiRoutes.stream, streamHttp, { durableClient: false });

@@ -1,9 +1,9 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
 import { jsonResponse } from '../../api/errors';
-import { withApiErrors } from '../../api/handler';
 import { ApiRoutes } from '../../api/routes';
+import { registerRoute } from './register';
 import { parseTelemetryBatch, planIngest, telemetryAccepted, telemetryBusEvent } from '../../api/telemetry';
 import { config } from '../../config';
 import { publish } from '../../events/bus';
@@ -43,10 +43,4 @@ export async function ingestTelemetryHttp(
   return jsonResponse(202, result);
 }
 
-app.http(ApiRoutes.telemetry.name, {
-  route: ApiRoutes.telemetry.route,
-  methods: [ApiRoutes.telemetry.method],
-  authLevel: ApiRoutes.telemetry.authLevel,
-  extraInputs: [df.input.durableClient()],
-  handler: withApiErrors(ingestTelemetryHttp),
-});
+registerRoute(ApiRoutes.telemetry, ingestTelemetryHttp, { durableClient: true });
