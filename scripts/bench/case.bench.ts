@@ -14,7 +14,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { startOfflineHost, type OfflineHost } from '../offline-host/index';
 import type { Models } from '../../src/agents/model';
 import { scriptedModel } from '../../src/agents/scripted-model';
@@ -24,7 +23,7 @@ import { runSpecialist } from '../../src/investigation/specialists';
 import { SpecialistName } from '../../src/investigation/types';
 import { Orchestrations } from '../../src/names';
 import { customers } from '../../src/tools';
-import type { BenchFigure, FigureBench } from './registry';
+import { runStandalone, type BenchFigure, type FigureBench } from './registry';
 
 const APP_DIR = path.resolve(__dirname, '../..');
 const LATENCY_MS = 500;
@@ -183,20 +182,4 @@ async function run(opts: { quick: boolean }): Promise<BenchFigure[]> {
 
 export const bench: FigureBench = { name: 'case', run };
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
-  for (const f of await run({ quick: values.quick ?? false }))
-    console.log(
-      `${f.metric.padEnd(30)} ${f.value.toLocaleString('en-US').padStart(10)} ${f.unit}${f.note ? `  (${f.note})` : ''}`,
-    );
-}
-
-// Standalone: the app's HTTP stream proxy keeps handles open after the host stops, so exit explicitly.
-if (require.main === module)
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+if (require.main === module) runStandalone(bench);

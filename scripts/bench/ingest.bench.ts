@@ -13,7 +13,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { startOfflineHost, type OfflineHost } from '../offline-host/index';
 import type { CaseStatus } from '../../src/cases/types';
 import { alertIdFor } from '../../src/detection/rules';
@@ -22,7 +21,7 @@ import { simulatorStep, type SimCustomer, type SimulatorState } from '../../src/
 import { Orchestrations } from '../../src/names';
 import { customers } from '../../src/tools';
 import { capacityMarkdown, type CapacityInput } from './capacity';
-import type { BenchFigure, FigureBench } from './registry';
+import { runStandalone, type BenchFigure, type FigureBench } from './registry';
 
 const APP_DIR = path.resolve(__dirname, '../..');
 const KEY = 'bench-key';
@@ -295,20 +294,4 @@ async function run(opts: { quick: boolean }): Promise<BenchFigure[]> {
 
 export const bench: FigureBench = { name: 'ingest', run };
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
-  for (const f of await run({ quick: values.quick ?? false }))
-    console.log(
-      `${f.metric.padEnd(28)} ${f.value.toLocaleString('en-US').padStart(10)} ${f.unit}${f.note ? `  (${f.note})` : ''}`,
-    );
-}
-
-// Standalone: the app's HTTP stream proxy keeps handles open after the host stops, so exit explicitly.
-if (require.main === module)
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+if (require.main === module) runStandalone(bench);

@@ -16,7 +16,7 @@ import { aggregateRisk, writeReasoning } from '../../src/investigation/aggregate
 import { runSpecialist, type SpecialistInput } from '../../src/investigation/specialists';
 import type { SpecialistName } from '../../src/investigation/types';
 import { customers } from '../../src/tools';
-import type { BenchFigure, FigureBench } from './registry';
+import { runStandalone, type BenchFigure, type FigureBench } from './registry';
 
 const NAMES: SpecialistName[] = ['usage', 'location', 'billing'];
 
@@ -138,6 +138,4 @@ export const bench: FigureBench = {
   },
 };
 
-if (require.main === module) {
-  void bench.run({ quick: process.argv.includes('--quick') }).then((f) => console.table(f));
-}
+if (require.main === module) runStandalone(bench);

@@ -49,14 +49,13 @@ export function figureSection(bench: FigureBench): BenchSection {
     title: bench.name,
     async run(opts) {
       const figures = await bench.run({ quick: opts.quick });
-      return {
-        rows: figures.map((f) => ({
-          labels: { metric: f.metric },
-          metrics: { value: f.value, unit: f.unit, note: f.note ?? '' },
-        })),
-      };
+      return { rows: figures.map(toRow) };
     },
   };
+}
+
+function toRow(f: BenchFigure): BenchRow {
+  return { labels: { metric: f.metric }, metrics: { value: f.value, unit: f.unit, note: f.note ?? '' } };
 }
 
 function format(v: number | string): string {
@@ -83,4 +82,23 @@ export function renderTable(rows: BenchRow[]): string {
       .map((c, i) => (i < labelCols.length ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
       .join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/**
+ * Runs one figure bench on its own (`npx tsx scripts/bench/<name>.bench.ts [--quick]`) and prints its
+ * table. Exits explicitly: an app that enabled HTTP streaming leaves @azure/functions' stream proxy
+ * listening after the offline host stops.
+ */
+export function runStandalone(bench: FigureBench): void {
+  const quick = process.argv.includes('--quick');
+  bench.run({ quick }).then(
+    (figures) => {
+      console.log(renderTable(figures.map(toRow)));
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

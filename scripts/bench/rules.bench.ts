@@ -4,7 +4,6 @@
  *
  *   npx tsx scripts/bench/rules.bench.ts [--quick]
  */
-import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { initialProfile, type ProfileState } from '../../src/detection/profile';
@@ -12,13 +11,7 @@ import { evaluate, type CustomerBaseline } from '../../src/detection/rules';
 import type { TelemetryEvent } from '../../src/detection/schema';
 import { DEFAULT_RULE_SETTINGS } from '../../src/detection/settings';
 import { simulatorStep, type SimCustomer, type SimulatorState } from '../../src/detection/simulator';
-
-export interface BenchFigure {
-  metric: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+import { runStandalone, type BenchFigure } from './registry';
 
 const CUSTOMERS = 1000;
 const HOMES = [
@@ -142,18 +135,4 @@ async function run(opts: { quick: boolean }): Promise<BenchFigure[]> {
 
 export const bench = { name: 'rules', run };
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
-  const figures = await run({ quick: values.quick ?? false });
-  for (const f of figures)
-    console.log(
-      `${f.metric.padEnd(30)} ${f.value.toLocaleString('en-US').padStart(12)} ${f.unit}${f.note ? `  (${f.note})` : ''}`,
-    );
-}
-
-// Standalone: `npx tsx scripts/bench/rules.bench.ts` (the package is CommonJS).
-if (require.main === module)
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+if (require.main === module) runStandalone(bench);
