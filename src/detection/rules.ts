@@ -114,14 +114,19 @@ export function evaluate(
       break;
     }
     case 'auth_failure': {
-      const windowMs = settings.authFailureWindowSeconds * 1000;
-      if (t < latest - windowMs) {
+      const w = windowCount(
+        state.authFailures,
+        t,
+        latest,
+        settings.authFailureWindowSeconds,
+        settings.authFailureCount * 2 + 1,
+      );
+      if (!w) {
         next.lateEvents = state.lateEvents + 1;
         break;
       }
-      const times = insertTime(state.authFailures, t, latest - windowMs, settings.authFailureCount * 2 + 1);
-      next.authFailures = times;
-      const count = maxCountAround(times, t, windowMs);
+      next.authFailures = w.times;
+      const count = w.count;
       if (count >= settings.authFailureCount)
         hit = {
           rule: 'auth_failure_burst',
@@ -133,14 +138,19 @@ export function evaluate(
       break;
     }
     case 'api_call': {
-      const windowMs = settings.apiBurstWindowSeconds * 1000;
-      if (t < latest - windowMs) {
+      const w = windowCount(
+        state.apiCalls,
+        t,
+        latest,
+        settings.apiBurstWindowSeconds,
+        settings.apiBurstCount * 2 + 2,
+      );
+      if (!w) {
         next.lateEvents = state.lateEvents + 1;
         break;
       }
-      const times = insertTime(state.apiCalls, t, latest - windowMs, settings.apiBurstCount * 2 + 2);
-      next.apiCalls = times;
-      const count = maxCountAround(times, t, windowMs);
+      next.apiCalls = w.times;
+      const count = w.count;
       if (count > settings.apiBurstCount)
         hit = {
           rule: 'api_call_burst',
@@ -162,6 +172,23 @@ export function evaluate(
   }
   next.lastAlertAt = { ...state.lastAlertAt, [hit.rule]: last === undefined || t > last ? t : last };
   return { state: next, alerts: [draft(event, t, hit)], suppressed: NO_RULES };
+}
+
+/**
+ * A window rule's bookkeeping: undefined for an event older than its window (counted as late, ignored);
+ * else the stored times with this one inserted (pruned, capped) and the densest count around it.
+ */
+function windowCount(
+  stored: readonly number[],
+  t: number,
+  latest: number,
+  windowSeconds: number,
+  cap: number,
+): { times: number[]; count: number } | undefined {
+  const windowMs = windowSeconds * 1000;
+  if (t < latest - windowMs) return undefined;
+  const times = insertTime(stored, t, latest - windowMs, cap);
+  return { times, count: maxCountAround(times, t, windowMs) };
 }
 
 /**

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { startOfflineHost, type OfflineHost } from '../../scripts/offline-host/index';
 import type { CaseInput, CaseStatus } from '../../src/cases/types';
 import type { Alert, TelemetryEvent } from '../../src/detection/schema';
-import { Events, Orchestrations } from '../../src/names';
+import { Entities, Events, Orchestrations } from '../../src/names';
 import type { Stage } from '../../src/review/types';
 
 /** The app under test: the repo root, built to dist/ by `npm test`'s pretest step. */
@@ -132,7 +132,7 @@ export async function raiseDecision(
 }
 
 export async function ledgerOf(host: OfflineHost, customerId: string) {
-  const s = await host.engine.readEntityState('accountLedger', customerId);
+  const s = await host.engine.readEntityState(Entities.accountLedger, customerId);
   return (s.state ?? { entries: [], locked: false }) as {
     locked: boolean;
     refundedUsd: number;
@@ -141,7 +141,7 @@ export async function ledgerOf(host: OfflineHost, customerId: string) {
 }
 
 export async function sessionOf(host: OfflineHost, caseId: string) {
-  const s = await host.engine.readEntityState('caseSession', caseId);
+  const s = await host.engine.readEntityState(Entities.caseSession, caseId);
   return s.state as
     | {
         feedback: Array<{ text: string }>;
