@@ -43,6 +43,8 @@ const Settings = z.object({
   LIVE_RECORD_MAX_EVENTS: int(2_000, 10, 20_000),
   /** Entity state is capped at 1 MB by the scheduler: keep well under it. */
   LIVE_RECORD_MAX_BYTES: int(400_000, 16_000, 900_000),
+  /** Customers in the synthetic dataset: the shipped 60, or more population customers (evaluation). */
+  DATASET_CUSTOMERS: int(60, 60, 20_000),
   // Simulator
   SIMULATOR_ENABLED: bool.default(false),
   SIMULATOR_SCHEDULE: z.string().min(1).default('*/3 * * * * *'),

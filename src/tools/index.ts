@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { lockAccount, refundCharges } from './definitions/actions.js';
+import { getAccountContext } from './definitions/getAccountContext.js';
+import { getAccountTimeline } from './definitions/getAccountTimeline.js';
+import { getApiActivity } from './definitions/getApiActivity.js';
 import { getBillingSummary } from './definitions/getBillingSummary.js';
 import { getCustomerDetail } from './definitions/getCustomerDetail.js';
 import { getCustomerOrders } from './definitions/getCustomerOrders.js';
 import { getDataUsage } from './definitions/getDataUsage.js';
 import { getSecurityLogs } from './definitions/getSecurityLogs.js';
 import { getSubscriptionDetail } from './definitions/getSubscriptionDetail.js';
+import { getTransactions } from './definitions/getTransactions.js';
 import { searchKnowledgeBase } from './definitions/searchKnowledgeBase.js';
 import { ToolError } from './errors.js';
 import type { ToolContext, ToolDefinition } from './types.js';
@@ -15,19 +19,24 @@ export type {
   ActionPort,
   ActionRequest,
   ToolCallRecord,
+  LiveSource,
   ToolContext,
   ToolDefinition,
   ToolName,
 } from './types.js';
 export { ToolError } from './errors.js';
 export { ActionPortMissingError } from './definitions/actions.js';
-export { customerById, customers, dataset } from './data/dataset.js';
+export { customerById, customers, dataset, datasetAt, type DatasetView } from './data/dataset.js';
+export { accountTimeline, type TimelineItem, type TimelineType } from './timeline.js';
 export { DATASET_DAYS, DATASET_END, DATASET_START } from './data/calendar.js';
 export { DATASET_SEED, generateDataset } from './data/generate.js';
 export { plantedPatterns, type PlantedPattern, type Signal } from './data/planted.js';
 export type { Customer } from './data/schema.js';
 
-/** The tools the specialists read with. Pure over the dataset; safe to call any number of times. */
+/**
+ * The tools the specialists read with: pure over the dataset (anchored to the context's as-of) and the
+ * live record the context carries; safe to call any number of times.
+ */
 export const readTools: readonly ToolDefinition[] = [
   getCustomerDetail,
   getSubscriptionDetail,
@@ -35,6 +44,10 @@ export const readTools: readonly ToolDefinition[] = [
   getSecurityLogs,
   getBillingSummary,
   getCustomerOrders,
+  getTransactions,
+  getApiActivity,
+  getAccountContext,
+  getAccountTimeline,
   searchKnowledgeBase,
 ];
 

@@ -24,7 +24,7 @@ describe('MCP tool registrations', () => {
     await import('../../../src/functions/mcpTools.js');
   });
 
-  it('registers the seven read tools and no action tool', () => {
+  it('registers the eleven read tools and no action tool', () => {
     expect(registered.map((r) => r.options['toolName'])).toEqual([
       'get_customer_detail',
       'get_subscription_detail',
@@ -32,6 +32,10 @@ describe('MCP tool registrations', () => {
       'get_security_logs',
       'get_billing_summary',
       'get_customer_orders',
+      'get_transactions',
+      'get_api_activity',
+      'get_account_context',
+      'get_account_timeline',
       'search_knowledge_base',
     ]);
   });
