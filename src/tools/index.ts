@@ -62,13 +62,33 @@ export function toolByName(name: string): ToolDefinition | undefined {
   return byName.get(name);
 }
 
+/**
+ * Every read tool also takes `as_of`: the instant to read the account as of (the history ends the day
+ * before; live events after it are not shown). An investigation sets it for its tools (in-process through
+ * the context, over MCP as this argument), so a remote tool server answers for the case's "now", not its own.
+ */
+export const AS_OF_ARG = 'as_of';
+const AsOfArg = z.iso.datetime({ offset: true });
+const AS_OF_SCHEMA = {
+  type: 'string',
+  description:
+    'Read the account as of this ISO timestamp (default: now). Investigations set it; leave it out otherwise.',
+};
+const isReadTool = (tool: ToolDefinition) => !actionTools.includes(tool);
+
 /** JSON schema of a tool's arguments for model function calling: an object with additionalProperties false. */
 export function toolJsonSchema(tool: ToolDefinition): Record<string, unknown> {
   const { $schema: _drop, ...schema } = z.toJSONSchema(tool.input, {
     io: 'input',
     unrepresentable: 'any',
   }) as Record<string, unknown>;
-  return { ...schema, type: 'object', properties: schema['properties'] ?? {}, additionalProperties: false };
+  const properties = (schema['properties'] ?? {}) as Record<string, unknown>;
+  return {
+    ...schema,
+    type: 'object',
+    properties: isReadTool(tool) ? { ...properties, [AS_OF_ARG]: AS_OF_SCHEMA } : properties,
+    additionalProperties: false,
+  };
 }
 
 /** The shape the ChatModel port offers a tool in (name, description, JSON-schema parameters). */
@@ -101,6 +121,15 @@ export async function callTool(name: string, rawArgs: unknown, ctx: ToolContext 
     } catch (e) {
       return { ok: false, error: `arguments of ${name} are not valid JSON: ${(e as Error).message}` };
     }
+  }
+  // `as_of` is the context's, not the tool's: a caller without an as-of of its own may pass one.
+  if (isReadTool(tool) && args && typeof args === 'object' && AS_OF_ARG in args) {
+    const { [AS_OF_ARG]: asOf, ...rest } = args as Record<string, unknown>;
+    const when = AsOfArg.safeParse(asOf);
+    if (!when.success)
+      return { ok: false, error: `invalid arguments for ${name}: ${AS_OF_ARG}: expected an ISO timestamp` };
+    args = rest;
+    ctx = ctx.asOf ? ctx : { ...ctx, asOf: when.data };
   }
   const parsed = tool.input.safeParse(args);
   if (!parsed.success) {

@@ -67,6 +67,12 @@ describe('tool registry', () => {
       },
       since: { propertyType: 'string', description: expect.any(String), isRequired: false, isArray: false },
       limit: { propertyType: 'integer', description: expect.any(String), isRequired: false, isArray: false },
+      as_of: {
+        propertyType: 'string',
+        description: expect.stringMatching(/as of this ISO timestamp/),
+        isRequired: false,
+        isArray: false,
+      },
     });
     expect(mcpToolProperties(toolByName('get_data_usage')!)['aggregate']?.description).toMatch(
       /One of: total, weekly, daily/,
@@ -75,6 +81,21 @@ describe('tool registry', () => {
 });
 
 describe('callTool', () => {
+  it('reads the account as of the as_of argument when the context sets none, and refuses a bad one', async () => {
+    const r = await callTool('get_account_context', { customer_id: 'C048', as_of: '2026-03-20T12:00:00Z' });
+    expect(r).toMatchObject({ ok: true, result: { asOf: '2026-03-20T12:00:00.000Z' } });
+    const ctxWins = await callTool(
+      'get_account_context',
+      { customer_id: 'C048', as_of: '2026-03-20T12:00:00Z' },
+      { asOf: '2026-11-27T12:00:00Z' },
+    );
+    expect(ctxWins).toMatchObject({ ok: true, result: { asOf: '2026-11-27T12:00:00.000Z' } });
+    expect(await callTool('get_customer_detail', { customer_id: 'C001', as_of: 'today' })).toEqual({
+      ok: false,
+      error: 'invalid arguments for get_customer_detail: as_of: expected an ISO timestamp',
+    });
+  });
+
   it('accepts arguments as the JSON text a model produces', async () => {
     const r = await callTool('get_customer_detail', '{"customer_id":"C001"}');
     expect(r).toMatchObject({ ok: true, result: { customerId: 'C001' } });
