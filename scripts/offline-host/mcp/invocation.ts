@@ -14,6 +14,7 @@
  *   SimplePromptReturnValueBinder.cs; McpConstants.cs (result type names).
  */
 import {
+  CallToolResultSchema,
   ContentBlockSchema,
   PromptMessageSchema,
   type CallToolResult,
@@ -227,9 +228,16 @@ export function toolResult(tool: McpToolDef, returned: RpcValue | null | undefin
     }
   };
   if (type.toLowerCase() === 'call_tool_result') {
-    const r = parse(content) as CallToolResult | null;
-    if (!r || typeof r !== 'object') throw new ReturnValueError('Failed to deserialize CallToolResult.');
-    return r;
+    // Deserialized into the C# SDK's CallToolResult: known members kept, unknown ones dropped.
+    const r = CallToolResultSchema.safeParse(parse(content));
+    if (!r.success) throw new ReturnValueError('Failed to deserialize CallToolResult.');
+    const { content: blocks, structuredContent, isError, _meta } = r.data;
+    return {
+      content: blocks,
+      ...(structuredContent !== undefined ? { structuredContent } : {}),
+      ...(isError !== undefined ? { isError } : {}),
+      ...(_meta !== undefined ? { _meta } : {}),
+    };
   }
   const blocks =
     type.toLowerCase() === 'multi_content_result'
