@@ -1,5 +1,15 @@
 import { app, McpTextContent, McpToolResponse, type InvocationContext } from '@azure/functions';
-import { callTool, readTools } from '../tools/index.js';
+import * as df from 'durable-functions';
+import { accountActivity } from '../durable/entities.js';
+import { readEntity } from '../durable/typed.js';
+import {
+  AS_OF_ARG,
+  callTool,
+  customerOfArgs,
+  readTools,
+  type LiveSource,
+  type ToolContext,
+} from '../tools/index.js';
 import { mcpToolProperties } from '../tools/mcpProperties.js';
 
 /**
@@ -24,19 +34,40 @@ function safeJson(text: string): unknown {
   }
 }
 
-export function mcpToolHandler(toolName: string) {
+/** Reads a customer's live account record for a tool call (the app reads it through its durable client). */
+export type LiveReader = (customerId: string, context: InvocationContext) => Promise<LiveSource | undefined>;
+
+/**
+ * The same merged timeline as the investigations see: the customer's live record is read here and the
+ * history is anchored to now (the wall clock at this edge), unless the caller passes `as_of`.
+ */
+export function mcpToolHandler(toolName: string, readLive?: LiveReader) {
   return async (input: unknown, context: InvocationContext): Promise<McpToolResponse> => {
-    const outcome = await callTool(toolName, mcpArguments(input, context));
+    const args = mcpArguments(input, context);
+    const customerId = customerOfArgs(args);
+    const live = readLive && customerId ? await readLive(customerId, context) : undefined;
+    const hasAsOf = !!args && typeof args === 'object' && AS_OF_ARG in args;
+    const ctx: ToolContext = {
+      ...(hasAsOf ? {} : { asOf: new Date().toISOString() }),
+      ...(live ? { live } : {}),
+    };
+    const outcome = await callTool(toolName, args, ctx);
     const text = outcome.ok ? JSON.stringify(outcome.result) : outcome.error;
     return new McpToolResponse({ content: [new McpTextContent(text)], isError: !outcome.ok });
   };
 }
+
+const readLiveRecord: LiveReader = async (customerId, context) => {
+  const record = await readEntity(df.getClient(context), accountActivity, customerId);
+  return record && { customerId: record.customerId, events: record.events };
+};
 
 for (const tool of readTools) {
   app.mcpTool(`mcp_${tool.name}`, {
     toolName: tool.name,
     description: tool.description,
     toolProperties: mcpToolProperties(tool),
-    handler: mcpToolHandler(tool.name),
+    extraInputs: [df.input.durableClient()],
+    handler: mcpToolHandler(tool.name, readLiveRecord),
   });
 }

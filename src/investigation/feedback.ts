@@ -75,7 +75,7 @@ const INTENTS: ReadonlyArray<{ intent: Intent; words: RegExp; checks: Directive[
   },
   {
     intent: 'history',
-    words: /\b(history|before|usual\w*|normal\w*|always|regular\w*|previous\w*|past|habits?|baseline)\b/i,
+    words: /\b(history|usual\w*|normal\w*|always|regular\w*|previous\w*|past|habits?|baseline)\b/i,
     checks: {
       location: [wide('get_security_logs')],
       usage: [wide('get_data_usage'), wide('get_api_activity')],

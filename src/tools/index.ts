@@ -11,6 +11,7 @@ import { getSecurityLogs } from './definitions/getSecurityLogs.js';
 import { getSubscriptionDetail } from './definitions/getSubscriptionDetail.js';
 import { getTransactions } from './definitions/getTransactions.js';
 import { searchKnowledgeBase } from './definitions/searchKnowledgeBase.js';
+import { datasetAt } from './data/dataset.js';
 import { ToolError } from './errors.js';
 import type { ToolContext, ToolDefinition } from './types.js';
 
@@ -98,6 +99,24 @@ export function toolSpec(tool: ToolDefinition): {
   parameters: Record<string, unknown>;
 } {
   return { name: tool.name, description: tool.description, parameters: toolJsonSchema(tool) };
+}
+
+/** The customer a tool call is about: its customer_id, or the owner of its subscription_id. */
+export function customerOfArgs(args: unknown): string | undefined {
+  const a = (typeof args === 'string' ? safeJson(args) : args) as Record<string, unknown> | undefined;
+  if (!a || typeof a !== 'object') return undefined;
+  if (typeof a['customer_id'] === 'string') return datasetAt().customer(a['customer_id'])?.id;
+  if (typeof a['subscription_id'] === 'string')
+    return datasetAt().subscription(a['subscription_id'])?.customerId;
+  return undefined;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 export type ToolResult = { ok: true; result: unknown } | { ok: false; error: string };

@@ -1,5 +1,7 @@
 import { McpToolResponse, type InvocationContext } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LiveReader } from '../../../src/functions/mcpTools.js';
+import { appendEvents, emptyLiveRecord } from '../../../src/live/record.js';
 
 const registered = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
 
@@ -15,13 +17,14 @@ vi.mock('@azure/functions', async (importOriginal) => {
 });
 
 type Handler = (input: unknown, context: InvocationContext) => Promise<McpToolResponse>;
+let mcpToolHandler: (tool: string, reader?: LiveReader) => Handler;
 const context = (triggerMetadata: Record<string, unknown> = {}) =>
   ({ triggerMetadata }) as unknown as InvocationContext;
 const text = (r: McpToolResponse) => (r.content[0]?.toJSON() as { text: string }).text;
 
 describe('MCP tool registrations', () => {
   beforeAll(async () => {
-    await import('../../../src/functions/mcpTools.js');
+    ({ mcpToolHandler } = await import('../../../src/functions/mcpTools.js'));
   });
 
   it('registers the eleven read tools and no action tool', () => {
@@ -53,8 +56,41 @@ describe('MCP tool registrations', () => {
     });
   });
 
-  const handler = (tool: string): Handler =>
-    registered.find((r) => r.options['toolName'] === tool)?.options['handler'] as Handler;
+  it('reads the live record through a durable client input on every tool', () => {
+    for (const r of registered)
+      expect(r.options['extraInputs'], String(r.options['toolName'])).toEqual([
+        expect.objectContaining({ type: 'durableClient' }),
+      ]);
+  });
+
+  // The registered handlers read the live record through the durable client; here a reader stands in.
+  const liveLogin = appendEvents(emptyLiveRecord('C001'), [
+    {
+      type: 'login',
+      customerId: 'C001',
+      timestamp: new Date(Date.now() - 60_000).toISOString(),
+      country: 'NG',
+      ip: '41.1.2.3',
+      success: true,
+    },
+  ]).state;
+  const reads: string[] = [];
+  const reader: LiveReader = (customerId) => {
+    reads.push(customerId);
+    return Promise.resolve(customerId === 'C001' ? { customerId, events: liveLogin.events } : undefined);
+  };
+  const handler = (tool: string): Handler => mcpToolHandler(tool, reader);
+
+  it('returns the merged timeline the investigations see: history anchored to now, live events marked', async () => {
+    const r = await handler('get_security_logs')({ arguments: { customer_id: 'c001' } }, context());
+    const logs = JSON.parse(text(r));
+    expect(reads).toContain('C001');
+    expect(logs.recentEvents[0]).toMatchObject({ source: 'live', country: 'NG' });
+    expect(logs.recentEvents[1].source).toBe('history');
+    expect(Date.parse(logs.recentEvents[0].ts) - Date.parse(logs.recentEvents[1].ts)).toBeLessThan(
+      3 * 86_400_000,
+    );
+  });
 
   it('answers with the tool result as JSON text, reading the arguments from the trigger input', async () => {
     const r = await handler('get_customer_detail')(
