@@ -7,8 +7,9 @@ import { applyEnvironment, readAppSettings, resolveSettingExpression } from './s
 import { clientBindingData, type ClientBindingOptions } from './server/client-binding.js';
 import { createDurableApi } from './server/durable-api.js';
 import { createHttpRouteTable } from './server/http-routes.js';
-import { createFrontDoor } from './server/http-server.js';
+import { createFrontDoor, MAX_REQUEST_BODY_BYTES } from './server/http-server.js';
 import { createHostKeys } from './server/keys.js';
+import { startRpcChannel } from './server/rpc-channel.js';
 import { createTimerScheduler } from './server/timer-triggers.js';
 import type { OfflineEngine } from './engine/index.js';
 import type { AppInvoker, FunctionInfo, InstanceStatus, RuntimeStatus } from './types.js';
@@ -46,6 +47,8 @@ export interface OfflineHost {
   readonly masterKey: string;
   /** The Durable extension's system key (`code=` on `/runtime/webhooks/durabletask` URLs). */
   readonly systemKey: string;
+  /** The durable client channel the app's `df.getClient` uses: its own loopback port, secret in the path. */
+  readonly clientChannelUrl: string;
   readonly engine: OfflineEngine;
   readonly invoker: AppInvoker;
   readonly functions: readonly FunctionInfo[];
@@ -69,13 +72,15 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
   // Like `func start`: local.settings.json Values become environment variables before the app loads,
   // without overriding variables already set.
   const restoreEnv = applyEnvironment(settings.values, opts.env);
-  // Shutdown order: timers, front door, engine (drains running work), appTerminate, environment.
+  // Shutdown order: timers, front door, engine (drains running work, which may still call the durable
+  // client), appTerminate, the client channel, environment.
   // Each step is registered once its resource exists, so a failed start undoes exactly what it did.
-  const steps: Partial<Record<'timers' | 'frontDoor' | 'engine' | 'appTerminate', () => Promise<void>>> = {};
+  const order = ['timers', 'frontDoor', 'engine', 'appTerminate', 'rpcChannel'] as const;
+  const steps: Partial<Record<(typeof order)[number], () => Promise<void>>> = {};
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
     (stopping ??= (async () => {
-      for (const name of ['timers', 'frontDoor', 'engine', 'appTerminate'] as const) {
+      for (const name of order) {
         try {
           await steps[name]?.();
         } catch (err) {
@@ -113,18 +118,21 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
     };
     const routes = createHttpRouteTable(invoker.functions, settings.routePrefix);
     const timers = createTimerScheduler({ functions: invoker.functions, invoker, clock, log });
+    const durableApi = createDurableApi({
+      engine,
+      binding: getBinding,
+      orchestratorNames: () =>
+        invoker.functions.filter((f) => f.trigger === 'orchestrationTrigger').map((f) => f.name),
+    });
+    const rpcChannel = await startRpcChannel({ durableApi, log, maxBodyBytes: MAX_REQUEST_BODY_BYTES });
+    steps.rpcChannel = () => rpcChannel.close();
     const frontDoor = createFrontDoor({
       invoker,
       routes,
       keys,
       log,
       runTimer: (name) => timers.fire(name),
-      durableApi: createDurableApi({
-        engine,
-        binding: getBinding,
-        orchestratorNames: () =>
-          invoker.functions.filter((f) => f.trigger === 'orchestrationTrigger').map((f) => f.name),
-      }),
+      durableApi,
     });
     const listenHost = opts.host ?? '127.0.0.1';
     const { port } = await frontDoor.listen(opts.port ?? 7071, listenHost);
@@ -135,6 +143,7 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
       taskHubName,
       connectionName: settings.connectionName,
       systemKey: keys.systemKey,
+      rpcBaseUrl: rpcChannel.baseUrl,
     };
     bound.binding = binding;
     invoker.setDurableClientBinding(clientBindingData(binding));
@@ -152,6 +161,7 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
       functionKey: keys.functionKey,
       masterKey: keys.masterKey,
       systemKey: keys.systemKey,
+      clientChannelUrl: rpcChannel.baseUrl,
       engine,
       invoker,
       functions: invoker.functions,

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
 import { caseDetail, caseStatusOf, isCaseInstance, type InstanceLike } from '../../api/cases';
-import { decide, parseDecisionRequest } from '../../api/decision';
+import { decide, instanceState, parseDecisionRequest } from '../../api/decision';
 import { errorResponse, jsonResponse, notFound } from '../../api/errors';
 import { isValidInstanceId } from '../../api/ids';
 import { analystIdentity } from '../../api/principal';
@@ -10,7 +10,7 @@ import { ApiRoutes } from '../../api/routes';
 import { registerRoute } from './register';
 import { config, dashboardUrl } from '../../config';
 import { Entities, Events } from '../../names';
-import { findInstance, isFinished, readEntity } from './durable';
+import { findInstance, readEntity } from './durable';
 
 /** The path's case id, or 404: ids outside the instance-id charset never reach the backend. */
 function pathCaseId(request: HttpRequest): string {
@@ -55,7 +55,7 @@ export async function postDecisionHttp(
   const verdict = decide(
     instance.instanceId,
     status,
-    !isFinished(instance.runtimeStatus),
+    instanceState(instance.runtimeStatus),
     req,
     analyst,
     new Date().toISOString(),
