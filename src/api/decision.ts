@@ -1,4 +1,5 @@
 import type { CaseStatus, DecisionRecord } from '../cases/types';
+import { isFinished } from '../durable/status';
 import { AnalystDecision, DecisionRequest } from '../review/types';
 import { badRequest, zodFieldErrors } from './errors';
 import { decisionIdFor } from './ids';
@@ -26,7 +27,7 @@ export type InstanceState = 'running' | 'suspended' | 'finished';
 
 export function instanceState(runtimeStatus: string): InstanceState {
   if (runtimeStatus === 'Suspended') return 'suspended';
-  return ['Completed', 'Failed', 'Terminated', 'Canceled'].includes(runtimeStatus) ? 'finished' : 'running';
+  return isFinished(runtimeStatus) ? 'finished' : 'running';
 }
 
 /**

@@ -5,6 +5,7 @@ import { WEBHOOK_PATH } from './client-binding.js';
 import type { ApiRequest, ApiResponse } from './durable-api.js';
 import type { HttpRouteTable } from './http-routes.js';
 import { BodyTooLarge, flatHeaders, readBody, requestUrl, sendJson } from './http-io.js';
+import type { McpEndpoint } from '../mcp/index.js';
 import { isAuthorized, presentedKey, type HostKeys } from './keys.js';
 
 /** The Functions host's request body limit (Kestrel MaxRequestBodySize); larger bodies get 413. */
@@ -19,6 +20,8 @@ export interface FrontDoorDeps {
   runTimer: (name: string) => Promise<void>;
   log: (line: string) => void;
   maxBodyBytes?: number;
+  /** The MCP extension's webhook (/runtime/webhooks/mcp), served by ../mcp. */
+  mcp?: Pick<McpEndpoint, 'matches' | 'handle'>;
 }
 
 export interface FrontDoor {
@@ -106,6 +109,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     const lower = pathname.toLowerCase();
 
     // The durable client's channel is not on this port (see rpc-channel.ts): `/durabletask/...` is a 404 here.
+    if (deps.mcp?.matches(lower)) return deps.mcp.handle(req, res, url);
     if (lower === WEBHOOK_PATH || lower.startsWith(`${WEBHOOK_PATH}/`)) {
       if (!isAuthorized('system', presentedKey(req.headers, url), deps.keys))
         return sendJson(res, 401, undefined);

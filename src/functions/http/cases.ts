@@ -1,23 +1,19 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
-import {
-  caseStatusOf,
-  isCaseInstance,
-  listCases,
-  parseCaseListQuery,
-  runtimeStatusesFor,
-  type InstanceLike,
-} from '../../api/cases';
+import { caseStatusOf, isCaseInstance, parseCaseListQuery, type InstanceLike } from '../../api/cases';
 import { conflict, jsonResponse } from '../../api/errors';
 import { manualCaseInput, parseManualCaseRequest } from '../../api/manual-case';
 import { caseSettingsFrom } from '../../cases/types';
 import { analystIdentity } from '../../api/principal';
+import { listCaseSummaries } from '../../api/review';
 import { ApiRoutes } from '../../api/routes';
 import { registerRoute } from './register';
 import { config } from '../../config';
-import { CustomerProfileOps, Entities, Orchestrations } from '../../names';
-import { findInstance, isFinished, readEntity, startOnce } from './durable';
+import { orchestrations } from '../../durable/activities';
+import { CustomerProfileOps, Entities } from '../../names';
+import { findInstance, readEntity, startOnce } from '../../durable/client';
+import { isFinished } from '../../durable/status';
 
 /** Bodies of manual cases are small; a generous fixed cap (events are limited to 50 by the schema). */
 const CASE_MAX_BYTES = 256 * 1024;
@@ -46,7 +42,7 @@ export async function createCaseHttp(
         statusUrl: caseUrl(request, openCaseId),
       });
     }
-    created = (await startOnce(client, Orchestrations.investigateCase, input.caseId, input)) === 'started';
+    created = (await startOnce(client, orchestrations.investigateCase, input.caseId, input)) === 'started';
     // Detected alerts for this customer now join this case instead of opening a parallel one.
     if (created) {
       const profile = new df.EntityId(Entities.customerProfile, req.customerId);
@@ -98,13 +94,7 @@ export async function listCasesHttp(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const q = parseCaseListQuery(request.query);
-  const client = df.getClient(context);
-  const statuses = runtimeStatusesFor(q.status) as df.OrchestrationRuntimeStatus[] | undefined;
-  const instances = (await (statuses
-    ? client.getStatusBy({ runtimeStatus: statuses })
-    : client.getStatusAll())) as unknown as InstanceLike[];
-  const cases = listCases(instances, q);
-  return jsonResponse(200, { cases, count: cases.length });
+  return jsonResponse(200, await listCaseSummaries(df.getClient(context), q));
 }
 
 registerRoute(ApiRoutes.createCase, createCaseHttp, { durableClient: true });
