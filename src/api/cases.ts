@@ -8,6 +8,8 @@ import type {
   TimelineEntry,
 } from '../cases/types';
 import { migrateSession, type CaseSession, type RoundSummary } from '../investigation/session';
+import type { InstanceLike } from '../durable/client';
+import { ACTIVE_STATUSES, FINISHED_STATUSES, isFailed } from '../durable/status';
 import { Orchestrations } from '../names';
 import { Outcome, Stage } from '../review/types';
 import { badRequest, zodFieldErrors } from './errors';
@@ -17,18 +19,6 @@ import { badRequest, zodFieldErrors } from './errors';
  * what the API answers. The orchestration's custom status (running) or output (finished) is the
  * CaseStatus; a failed or terminated instance has neither, so its view is rebuilt from its input.
  */
-
-/** The fields of DurableOrchestrationStatus the API reads (getStatusBy returns them as plain JSON). */
-export interface InstanceLike {
-  name: string;
-  instanceId: string;
-  createdTime: Date | string;
-  lastUpdatedTime: Date | string;
-  input?: unknown;
-  output?: unknown;
-  runtimeStatus: string;
-  customStatus?: unknown;
-}
 
 export interface CaseSummary {
   caseId: string;
@@ -64,7 +54,6 @@ export interface CaseDetail extends CaseSummary {
 }
 
 const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
-const TERMINAL_FAILURE = new Set(['Failed', 'Terminated', 'Canceled']);
 
 function isCaseStatus(v: unknown): v is CaseStatus {
   const s = v as Partial<CaseStatus> | null;
@@ -94,6 +83,8 @@ export function isCaseInstance(instance: InstanceLike): boolean {
 }
 
 /** The CaseStatus of an instance; failed/terminated/not-yet-started ones get one derived from the input. */
+export type { InstanceLike };
+
 export function caseStatusOf(instance: InstanceLike): { status: CaseStatus; error?: string } {
   const published = isCaseStatus(instance.output)
     ? instance.output
@@ -115,7 +106,7 @@ export function caseStatusOf(instance: InstanceLike): { status: CaseStatus; erro
     evidenceCount: 0,
     usage: { tokens: 0, usd: 0 },
   };
-  if (!TERMINAL_FAILURE.has(instance.runtimeStatus)) return { status: base };
+  if (!isFailed(instance.runtimeStatus)) return { status: base };
   const error = errorText(instance);
   const failedAt = iso(instance.lastUpdatedTime);
   return {
@@ -274,8 +265,7 @@ export function parseCaseListQuery(query: URLSearchParams): CaseListQuery {
 /** The runtime statuses worth fetching for a stage filter (the rest is filtered on the mapped stage). */
 export function runtimeStatusesFor(status: CaseListQuery['status']): string[] | undefined {
   if (status === undefined) return undefined;
-  if (status === 'closed') return ['Completed', 'Failed', 'Terminated'];
-  return ['Running', 'Pending', 'Suspended'];
+  return [...(status === 'closed' ? FINISHED_STATUSES : ACTIVE_STATUSES)];
 }
 
 export function listCases(instances: readonly InstanceLike[], q: CaseListQuery): CaseSummary[] {

@@ -1,23 +1,17 @@
-import * as df from 'durable-functions';
 import { createModels } from '../../agents/models';
 import type { Models } from '../../agents/model';
 import { config } from '../../config';
+import { activities } from '../../durable/activities';
+import { registerActivity } from '../../durable/typed';
 import { aggregateRisk, writeReasoning } from '../../investigation/aggregate';
 import { runSpecialist } from '../../investigation/specialists';
-import type { Assessment } from '../../investigation/types';
-import { Activities } from '../../names';
-import type {
-  AggregateActivityInput,
-  SpecialistActivityInput,
-  SpecialistActivityOutput,
-} from '../../orchestrations/contracts';
 
 /** One model client per worker process: SDK clients keep connections and token caches. */
 let models: Models | undefined;
 const sharedModels = () => (models ??= createModels(config()));
 
-df.app.activity(Activities.investigateSpecialist, {
-  handler: async (input: SpecialistActivityInput): Promise<SpecialistActivityOutput> => {
+registerActivity(activities.investigateSpecialist, {
+  handler: async (input) => {
     const cfg = config();
     const { findings, transcript } = await runSpecialist(
       input.specialist,
@@ -39,8 +33,8 @@ df.app.activity(Activities.investigateSpecialist, {
   },
 });
 
-df.app.activity(Activities.aggregateFindings, {
-  handler: async (input: AggregateActivityInput): Promise<Assessment> => {
+registerActivity(activities.aggregateFindings, {
+  handler: async (input) => {
     const aggregate = aggregateRisk(input.findings, input.threshold);
     const { reasoning, usage } = await writeReasoning(input.findings, aggregate, sharedModels());
     const findingsUsage = input.findings.reduce(

@@ -10,7 +10,8 @@ import { ApiRoutes } from '../../api/routes';
 import { registerRoute } from './register';
 import { config, dashboardUrl } from '../../config';
 import { Entities, Events } from '../../names';
-import { findInstance, isFinished, readEntity } from './durable';
+import { findInstance, readEntity } from '../../durable/client';
+import { isFinished } from '../../durable/status';
 
 /** The path's case id, or 404: ids outside the instance-id charset never reach the backend. */
 function pathCaseId(request: HttpRequest): string {

@@ -16,8 +16,10 @@ import { analystIdentity } from '../../api/principal';
 import { ApiRoutes } from '../../api/routes';
 import { registerRoute } from './register';
 import { config } from '../../config';
-import { CustomerProfileOps, Entities, Orchestrations } from '../../names';
-import { findInstance, isFinished, readEntity, startOnce } from './durable';
+import { orchestrations } from '../../durable/activities';
+import { CustomerProfileOps, Entities } from '../../names';
+import { findInstance, readEntity, startOnce } from '../../durable/client';
+import { isFinished } from '../../durable/status';
 
 /** Bodies of manual cases are small; a generous fixed cap (events are limited to 50 by the schema). */
 const CASE_MAX_BYTES = 256 * 1024;
@@ -46,7 +48,7 @@ export async function createCaseHttp(
         statusUrl: caseUrl(request, openCaseId),
       });
     }
-    created = (await startOnce(client, Orchestrations.investigateCase, input.caseId, input)) === 'started';
+    created = (await startOnce(client, orchestrations.investigateCase, input.caseId, input)) === 'started';
     // Detected alerts for this customer now join this case instead of opening a parallel one.
     if (created) {
       const profile = new df.EntityId(Entities.customerProfile, req.customerId);
