@@ -6,6 +6,7 @@ import { aggregateRisk, writeReasoning } from '../../investigation/aggregate';
 import { runSpecialist } from '../../investigation/specialists';
 import type { Assessment } from '../../investigation/types';
 import { Activities } from '../../names';
+import { recordAdvance } from '../../records/writes';
 import type {
   AggregateActivityInput,
   SpecialistActivityInput,
@@ -17,8 +18,13 @@ let models: Models | undefined;
 const sharedModels = () => (models ??= createModels(config()));
 
 df.app.activity(Activities.investigateSpecialist, {
-  handler: async (input: SpecialistActivityInput): Promise<SpecialistActivityOutput> => {
+  handler: async (input: SpecialistActivityInput, context): Promise<SpecialistActivityOutput> => {
     const cfg = config();
+    const { caseId, round, alert } = input;
+    // The case index learns a new round as soon as it starts (after a reject, it is no longer awaiting).
+    const at = new Date().toISOString();
+    const advance = { caseId, customerId: alert.customerId, rule: alert.rule, round, at };
+    await recordAdvance({ ...advance, stage: 'investigating' }, (m) => context.warn(m));
     const { findings, transcript } = await runSpecialist(
       input.specialist,
       {

@@ -4,6 +4,7 @@ import { caseSettingsFrom, type CaseInput } from '../../cases/types';
 import { config } from '../../config';
 import type { Alert } from '../../detection/schema';
 import { publish } from '../../events/bus';
+import { recordOpened } from '../../records/writes';
 import { caseTelemetry } from '../../telemetry';
 import { Activities, CaseSessionOps, Entities, Orchestrations } from '../../names';
 import { findInstance } from '../http/durable';
@@ -59,10 +60,9 @@ export function caseInputFor(
 async function startIfAbsent(client: DurableClient, caseId: string, alert: Alert): Promise<boolean> {
   const existing = await findInstance(client, caseId);
   if (!existing) {
-    await client.startNew(Orchestrations.investigateCase, {
-      instanceId: caseId,
-      input: caseInputFor(caseId, alert, 'detection'),
-    });
+    const input = caseInputFor(caseId, alert, 'detection');
+    await recordOpened(input, new Date().toISOString());
+    await client.startNew(Orchestrations.investigateCase, { instanceId: caseId, input });
     return true;
   }
   const opener = (existing.input as Partial<CaseInput> | undefined)?.alert?.alertId;

@@ -1,39 +1,35 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
-import { caseDetail, caseStatusOf, isCaseInstance, type InstanceLike } from '../../api/cases';
-import { decide, parseDecisionRequest } from '../../api/decision';
-import { errorResponse, jsonResponse, notFound } from '../../api/errors';
-import { isValidInstanceId } from '../../api/ids';
+import { checkedCaseId, readCase, submitDecision, type CaseSources } from '../../api/case-read';
+import { jsonResponse } from '../../api/errors';
 import { analystIdentity } from '../../api/principal';
 import { ApiRoutes } from '../../api/routes';
 import { registerRoute } from './register';
 import { config, dashboardUrl } from '../../config';
 import { Entities, Events } from '../../names';
-import { findInstance, isFinished, readEntity } from './durable';
+import { caseRecords } from '../../records';
+import { findInstance, readEntity } from './durable';
 
-/** The path's case id, or 404: ids outside the instance-id charset never reach the backend. */
-function pathCaseId(request: HttpRequest): string {
-  const caseId = request.params.caseId;
-  if (!isValidInstanceId(caseId)) throw notFound(`no case with id '${String(caseId ?? '').slice(0, 120)}'`);
-  return caseId;
+/** Where a case is read from: its instance and session through the durable client, and its record. */
+export function caseSources(context: InvocationContext): CaseSources {
+  const client = df.getClient(context);
+  const cfg = config();
+  return {
+    instance: (id) => findInstance(client, id),
+    session: (id) => readEntity(client, Entities.caseSession, id),
+    dashboardUrl: (id) => dashboardUrl(cfg, id),
+    records: caseRecords(cfg),
+    log: (m) => context.warn(m),
+  };
 }
 
-async function caseInstance(client: df.DurableClient, caseId: string): Promise<InstanceLike> {
-  const instance = await findInstance(client, caseId);
-  if (!instance || !isCaseInstance(instance)) throw notFound(`no case with id '${caseId}'`);
-  return instance;
-}
-
-/** GET /api/cases/{caseId}: status from the orchestration, findings and conversation from the session. */
+/** GET /api/cases/{caseId}: status from the orchestration (or its record once purged), session, audit. */
 export async function getCaseHttp(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const client = df.getClient(context);
-  const instance = await caseInstance(client, pathCaseId(request));
-  const session = await readEntity(client, Entities.caseSession, instance.instanceId);
-  return jsonResponse(200, caseDetail(instance, session, dashboardUrl(config(), instance.instanceId)));
+  return jsonResponse(200, await readCase(caseSources(context), request.params.caseId));
 }
 
 /**
@@ -44,46 +40,22 @@ export async function postDecisionHttp(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const cfg = config();
   const client = df.getClient(context);
   // The path first (cheap 404), then the body (415/413/400), then the case itself (404).
-  const caseId = pathCaseId(request);
-  const req = parseDecisionRequest(await readJsonBody(request, cfg.DECISION_MAX_BYTES));
-  const instance = await caseInstance(client, caseId);
-  const { analyst, source } = analystIdentity(request.headers, req.analyst);
-  const { status } = caseStatusOf(instance);
-  const verdict = decide(
-    instance.instanceId,
-    status,
-    !isFinished(instance.runtimeStatus),
-    req,
-    analyst,
+  const caseId = checkedCaseId(request.params.caseId);
+  const body = await readJsonBody(request, config().DECISION_MAX_BYTES);
+  const reply = await submitDecision(
+    {
+      instance: (id) => findInstance(client, id),
+      records: caseRecords(),
+      raise: (id, event) => client.raiseEvent(id, Events.analystDecision, event),
+    },
+    caseId,
+    body,
+    (bodyAnalyst) => analystIdentity(request.headers, bodyAnalyst),
     new Date().toISOString(),
   );
-
-  switch (verdict.kind) {
-    case 'repeat':
-      return jsonResponse(200, {
-        caseId: instance.instanceId,
-        round: verdict.previous.round,
-        accepted: true,
-        repeat: true,
-        decisionId: verdict.previous.decisionId,
-        analyst: verdict.previous.analyst,
-      });
-    case 'conflict':
-      return errorResponse(409, verdict.error, verdict.details);
-    case 'raise':
-      await client.raiseEvent(instance.instanceId, Events.analystDecision, verdict.event);
-      return jsonResponse(202, {
-        caseId: instance.instanceId,
-        round: verdict.event.round,
-        accepted: true,
-        decisionId: verdict.event.decisionId,
-        analyst,
-        analystSource: source,
-      });
-  }
+  return jsonResponse(reply.status, reply.body);
 }
 
 registerRoute(ApiRoutes.getCase, getCaseHttp, { durableClient: true });

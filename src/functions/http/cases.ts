@@ -1,14 +1,8 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
-import {
-  caseStatusOf,
-  isCaseInstance,
-  listCases,
-  parseCaseListQuery,
-  runtimeStatusesFor,
-  type InstanceLike,
-} from '../../api/cases';
+import { backfillOnce, listCases, parseCaseListQuery } from '../../api/case-index';
+import { caseStatusOf, isCaseInstance, type InstanceLike } from '../../api/cases';
 import { conflict, jsonResponse } from '../../api/errors';
 import { manualCaseInput, parseManualCaseRequest } from '../../api/manual-case';
 import { caseSettingsFrom } from '../../cases/types';
@@ -18,6 +12,8 @@ import { registerRoute } from './register';
 import { config } from '../../config';
 import { CustomerProfileOps, Entities, Orchestrations } from '../../names';
 import { findInstance, isFinished, readEntity, startOnce } from './durable';
+import { caseRecords } from '../../records';
+import { recordOpened } from '../../records/writes';
 
 /** Bodies of manual cases are small; a generous fixed cap (events are limited to 50 by the schema). */
 const CASE_MAX_BYTES = 256 * 1024;
@@ -46,6 +42,8 @@ export async function createCaseHttp(
         statusUrl: caseUrl(request, openCaseId),
       });
     }
+    // Recorded before the start: a record with no case is harmless, a case missing from the index is not.
+    await recordOpened(input, new Date().toISOString());
     created = (await startOnce(client, Orchestrations.investigateCase, input.caseId, input)) === 'started';
     // Detected alerts for this customer now join this case instead of opening a parallel one.
     if (created) {
@@ -92,19 +90,16 @@ async function openCaseOf(client: df.DurableClient, customerId: string): Promise
   return open?.instanceId;
 }
 
-/** GET /api/cases?status=&customerId=&limit=: summaries, newest first. */
+/** GET /api/cases?status=&outcome=&riskLevel=&rule=&customerId=&q=&sort=&limit=&cursor=: one page of the index. */
 export async function listCasesHttp(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const q = parseCaseListQuery(request.query);
+  const records = caseRecords();
   const client = df.getClient(context);
-  const statuses = runtimeStatusesFor(q.status) as df.OrchestrationRuntimeStatus[] | undefined;
-  const instances = (await (statuses
-    ? client.getStatusBy({ runtimeStatus: statuses })
-    : client.getStatusAll())) as unknown as InstanceLike[];
-  const cases = listCases(instances, q);
-  return jsonResponse(200, { cases, count: cases.length });
+  await backfillOnce(records, async () => (await client.getStatusAll()) as unknown as InstanceLike[]);
+  return jsonResponse(200, await listCases(records, q));
 }
 
 registerRoute(ApiRoutes.createCase, createCaseHttp, { durableClient: true });
