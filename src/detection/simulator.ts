@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../config';
-import { Rng } from './random';
+import { Rng } from '../shared/prng';
 import type { RuleName, TelemetryEvent } from './schema';
 
 /**
@@ -170,7 +170,7 @@ export function simulatorStep(
   const at = (ms: number) => new Date(Math.round(ms)).toISOString();
 
   for (let k = 0; k < settings.eventsPerTick; k++) {
-    cursor += gap * rng.between(0.6, 1.4);
+    cursor += gap * rng.float(0.6, 1.4);
     draws++;
     const customer = rng.pick(settings.customers);
     const anomalous =
@@ -238,7 +238,7 @@ function injectAnomaly(
         success: true,
       });
       const foreign = FOREIGN_COUNTRIES.filter((x) => !c.homeCountries.includes(x));
-      cursor += rng.between(2_000, 20_000);
+      cursor += rng.float(2_000, 20_000);
       emit(
         {
           type: 'login',
@@ -256,28 +256,28 @@ function injectAnomaly(
         {
           type: 'transaction',
           ...base(cursor),
-          amount: cents(c.avgTransaction * rng.between(4.5, 12)),
+          amount: cents(c.avgTransaction * rng.float(4.5, 12)),
           merchant: rng.pick(MERCHANTS),
         },
         truth,
       );
       return cursor;
     case 'data_usage_spike':
-      emit({ type: 'data_usage', ...base(cursor), mb: tenths(c.avgDailyMb * rng.between(6, 15)) }, truth);
+      emit({ type: 'data_usage', ...base(cursor), mb: tenths(c.avgDailyMb * rng.float(6, 15)) }, truth);
       return cursor;
     case 'auth_failure_burst': {
-      const n = 3 + rng.int(4);
+      const n = 3 + rng.int(0, 3);
       for (let i = 0; i < n; i++) {
-        if (i > 0) cursor += rng.between(500, 20_000);
+        if (i > 0) cursor += rng.float(500, 20_000);
         emit({ type: 'auth_failure', ...base(cursor) }, truth);
       }
       return cursor;
     }
     case 'api_call_burst': {
-      const n = 21 + rng.int(25);
+      const n = 21 + rng.int(0, 24);
       const maxGap = 55_000 / n;
       for (let i = 0; i < n; i++) {
-        if (i > 0) cursor += rng.between(50, maxGap);
+        if (i > 0) cursor += rng.float(50, maxGap);
         emit({ type: 'api_call', ...base(cursor), endpoint: rng.pick(ENDPOINTS) }, truth);
       }
       return cursor;
@@ -297,4 +297,5 @@ function weighted<T>(rng: Rng, mix: ReadonlyArray<[T, number]>): T {
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const cents = (x: number) => Math.max(0.01, Math.round(x * 100) / 100);
 const tenths = (x: number) => Math.round(x * 10) / 10;
-const ip = (rng: Rng) => `${1 + rng.int(223)}.${rng.int(256)}.${rng.int(256)}.${1 + rng.int(254)}`;
+const ip = (rng: Rng) =>
+  `${1 + rng.int(0, 222)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${1 + rng.int(0, 253)}`;

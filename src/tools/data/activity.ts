@@ -1,5 +1,6 @@
 import { DATASET_DAYS, dayDate, timestamp } from './calendar.js';
-import { round2, type Rng } from './prng.js';
+import type { Rng } from '../../shared/prng.js';
+import { round2 } from '../define.js';
 import type { Customer, Order, Refund, SecurityEvent, Subscription } from './schema.js';
 
 /** 2026-01-01 is a Thursday; days 2 and 3 of each week (Sat, Sun) are the weekend. */

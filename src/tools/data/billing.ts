@@ -1,5 +1,6 @@
 import { dayDate } from './calendar.js';
-import { round2, type Rng } from './prng.js';
+import type { Rng } from '../../shared/prng.js';
+import { round2 } from '../define.js';
 import type { Customer, Invoice, Payment, Subscription } from './schema.js';
 
 /** Monthly invoice runs inside the dataset window; overage is billed from the usage series. */

@@ -3,7 +3,7 @@ import { generateBilling } from './billing.js';
 import { KNOWLEDGE_BASE } from './knowledgeBase.js';
 import { PLANTS, type CustomerBundle } from './plant.js';
 import { customerId, generateCustomer, generateSubscriptions } from './profiles.js';
-import { substream } from './prng.js';
+import { substream } from '../../shared/prng.js';
 import type { Dataset } from './schema.js';
 
 export const DATASET_SEED = 20260101;

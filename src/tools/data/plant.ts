@@ -2,7 +2,8 @@ import { dayDate, timestamp } from './calendar.js';
 import { deviceId, ev, ipFor, type SecurityProfile } from './activity.js';
 import { withExtraLines } from './billing.js';
 import type { ProfileOverride } from './profiles.js';
-import { round2, type Rng } from './prng.js';
+import type { Rng } from '../../shared/prng.js';
+import { round2 } from '../define.js';
 import type {
   Customer,
   Dispute,

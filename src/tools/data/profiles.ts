@@ -1,5 +1,6 @@
 import { dayDate } from './calendar.js';
-import { round2, type Rng } from './prng.js';
+import type { Rng } from '../../shared/prng.js';
+import { round2 } from '../define.js';
 import type { Customer, Subscription } from './schema.js';
 
 // prettier-ignore

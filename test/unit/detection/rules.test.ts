@@ -5,7 +5,7 @@ import { alertIdFor, evaluate, evaluateBatch } from '../../../src/detection/rule
 import { Alert, type TelemetryEvent } from '../../../src/detection/schema';
 import { severityForRatio } from '../../../src/detection/severity';
 import { DEFAULT_RULE_SETTINGS, ruleSettingsFrom } from '../../../src/detection/settings';
-import { Rng } from '../../../src/detection/random';
+import { Rng } from '../../../src/shared/prng';
 import profileV1 from './fixtures/profile-v1.json';
 import { CUSTOMER, T0, apiCall, at, authFailure, login, purchase, run, usage } from './builders';
 
