@@ -20,21 +20,19 @@ export const ApplyRequest = z.object({
 });
 export type ApplyRequest = z.infer<typeof ApplyRequest>;
 
-export interface LedgerEntry extends ApplyRequest {
-  sequence: number;
-}
+export const LedgerEntry = ApplyRequest.extend({ sequence: z.number().int().positive() });
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
 
-export interface LedgerState {
-  schemaVersion: 1;
-  locked: boolean;
-  refundedUsd: number;
-  entries: LedgerEntry[];
-}
+export const LedgerState = z.object({
+  schemaVersion: z.literal(1),
+  locked: z.boolean(),
+  refundedUsd: z.number(),
+  entries: z.array(LedgerEntry),
+});
+export type LedgerState = z.infer<typeof LedgerState>;
 
-export interface ApplyResult {
-  applied: boolean;
-  entry: LedgerEntry;
-}
+export const ApplyResult = z.object({ applied: z.boolean(), entry: LedgerEntry });
+export type ApplyResult = z.infer<typeof ApplyResult>;
 
 export function emptyLedger(): LedgerState {
   return { schemaVersion: 1, locked: false, refundedUsd: 0, entries: [] };

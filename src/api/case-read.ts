@@ -1,3 +1,4 @@
+import { isFinished } from '../durable/status';
 import { recordFromStatus } from '../records/record';
 import type { CaseRecord, CaseRecordStore } from '../records/types';
 import {
@@ -145,7 +146,7 @@ async function decisionTarget(
 ): Promise<{ status: CaseStatus; running: boolean }> {
   const instance = await src.instance(caseId);
   if (instance && isCaseInstance(instance))
-    return { status: caseStatusOf(instance).status, running: !FINISHED.has(instance.runtimeStatus) };
+    return { status: caseStatusOf(instance).status, running: !isFinished(instance.runtimeStatus) };
   const record = instance ? undefined : await src.records.getCase(caseId);
   if (!record) throw notFound(`no case with id '${caseId}'`);
   const stub: CaseStatus = {
@@ -158,5 +159,3 @@ async function decisionTarget(
   };
   return { status: record.status ?? stub, running: false };
 }
-
-const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);

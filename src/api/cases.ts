@@ -1,5 +1,7 @@
 import type { CaseInput, CaseStatus, DecisionRecord, FindingSummary, TimelineEntry } from '../cases/types';
 import { migrateSession, type CaseSession, type RoundSummary } from '../investigation/session';
+import type { InstanceLike } from '../durable/client';
+import { isFailed } from '../durable/status';
 import { Orchestrations } from '../names';
 import type { CaseAudit, CaseRecord, CaseSummaryRecord } from '../records/types';
 
@@ -8,18 +10,6 @@ import type { CaseAudit, CaseRecord, CaseSummaryRecord } from '../records/types'
  * what the API answers. The orchestration's custom status (running) or output (finished) is the
  * CaseStatus; a failed or terminated instance has neither, so its view is rebuilt from its input.
  */
-
-/** The fields of DurableOrchestrationStatus the API reads (getStatusBy returns them as plain JSON). */
-export interface InstanceLike {
-  name: string;
-  instanceId: string;
-  createdTime: Date | string;
-  lastUpdatedTime: Date | string;
-  input?: unknown;
-  output?: unknown;
-  runtimeStatus: string;
-  customStatus?: unknown;
-}
 
 /** A row of the case list; the same shape whether read from an instance or from the case-record store. */
 export type CaseSummary = CaseSummaryRecord;
@@ -49,7 +39,6 @@ export interface CaseDetail extends CaseSummary {
 }
 
 const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
-const TERMINAL_FAILURE = new Set(['Failed', 'Terminated', 'Canceled']);
 
 function isCaseStatus(v: unknown): v is CaseStatus {
   const s = v as Partial<CaseStatus> | null;
@@ -79,6 +68,8 @@ export function isCaseInstance(instance: InstanceLike): boolean {
 }
 
 /** The CaseStatus of an instance; failed/terminated/not-yet-started ones get one derived from the input. */
+export type { InstanceLike };
+
 export function caseStatusOf(instance: InstanceLike): { status: CaseStatus; error?: string } {
   const published = isCaseStatus(instance.output)
     ? instance.output
@@ -100,7 +91,7 @@ export function caseStatusOf(instance: InstanceLike): { status: CaseStatus; erro
     evidenceCount: 0,
     usage: { tokens: 0, usd: 0 },
   };
-  if (!TERMINAL_FAILURE.has(instance.runtimeStatus)) return { status: base };
+  if (!isFailed(instance.runtimeStatus)) return { status: base };
   const error = errorText(instance);
   const failedAt = iso(instance.lastUpdatedTime);
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RuleName, Severity, TelemetryEvent } from '../detection/schema';
+import { TelemetryEvent } from '../detection/schema';
+import { IngestOutput, type IngestInput } from '../durable/activities';
 import { badRequest, tooLarge, zodFieldErrors, type FieldError } from './errors';
 import { ingestInstanceId } from './ids';
 
@@ -50,13 +51,6 @@ function describe(details: FieldError[]): string {
   return `invalid telemetry batch: ${first.path}: ${first.message}${more}; nothing was ingested`;
 }
 
-/** Input of the ingestTelemetry orchestration (one instance per customer per batch). */
-export interface IngestInput {
-  customerId: string;
-  events: TelemetryEvent[];
-  receivedAt: string;
-}
-
 export interface IngestPlan {
   instanceId: string;
   input: IngestInput;
@@ -75,21 +69,6 @@ export function planIngest(events: readonly TelemetryEvent[], receivedAt: string
     input: { customerId, events: list, receivedAt },
   }));
 }
-
-/** Output of the ingestTelemetry orchestration (written by the lead; read defensively). */
-export const IngestOutput = z.object({
-  alerts: z.array(
-    z.object({
-      alertId: z.string(),
-      rule: RuleName.or(z.string()),
-      severity: Severity.or(z.string()),
-      customerId: z.string(),
-    }),
-  ),
-  caseId: z.string().optional(),
-  attachedToCaseId: z.string().optional(),
-});
-export type IngestOutput = z.infer<typeof IngestOutput>;
 
 export interface AlertView {
   alertId: string;

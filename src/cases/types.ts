@@ -34,71 +34,79 @@ export const CaseInput = z.object({
 });
 export type CaseInput = z.infer<typeof CaseInput>;
 
-export interface TimelineEntry {
-  at: string;
-  stage: Stage;
-  event: string;
-  round: number;
-  detail?: string;
-}
+export const TimelineEntry = z.object({
+  at: z.string(),
+  stage: Stage,
+  event: z.string(),
+  round: z.number().int(),
+  detail: z.string().optional(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
-export interface DecisionRecord {
-  decisionId: string;
-  round: number;
-  decision: 'approve' | 'reject';
-  action?: ActionName;
-  feedback?: string;
-  analyst: string;
-  decidedAt: string;
+export const DecisionRecord = z.object({
+  decisionId: z.string(),
+  round: z.number().int(),
+  decision: z.enum(['approve', 'reject']),
+  action: ActionName.optional(),
+  feedback: z.string().optional(),
+  analyst: z.string(),
+  decidedAt: z.string(),
   /** accepted decisions drive the case; stale/duplicate ones are logged and change nothing. */
-  disposition: 'accepted' | 'stale' | 'duplicate';
-}
+  disposition: z.enum(['accepted', 'stale', 'duplicate']),
+});
+export type DecisionRecord = z.infer<typeof DecisionRecord>;
 
-export interface RiskSummary {
-  score: number;
-  level: RiskLevel;
-  recommendedAction: ActionName;
-  degraded: boolean;
-}
+export const RiskSummary = z.object({
+  score: z.number(),
+  level: RiskLevel,
+  recommendedAction: ActionName,
+  degraded: z.boolean(),
+});
+export type RiskSummary = z.infer<typeof RiskSummary>;
 
-export interface FindingSummary {
-  specialist: SpecialistName;
-  riskScore: number;
-  summary: string;
+export const FindingSummary = z.object({
+  specialist: SpecialistName,
+  riskScore: z.number(),
+  summary: z.string(),
   /** The specialist's strongest evidence lines (bounded: this travels in the custom status). */
-  evidence: string[];
-  degraded: boolean;
-}
+  evidence: z.array(z.string()),
+  degraded: z.boolean(),
+});
+export type FindingSummary = z.infer<typeof FindingSummary>;
 
-export interface ActionResult {
-  action: ActionName;
-  idempotencyKey: string;
-  applied: boolean;
-  at: string;
-}
+export const ActionResult = z.object({
+  action: ActionName,
+  idempotencyKey: z.string(),
+  applied: z.boolean(),
+  at: z.string(),
+});
+export type ActionResult = z.infer<typeof ActionResult>;
+
+export const CaseUsage = z.object({ tokens: z.number(), usd: z.number() });
 
 /**
  * The orchestration's custom status while it runs, and (with an outcome) its output when it ends:
  * everything the API and the console show without reading the session entity. Kept small (<64 KB).
  */
-export interface CaseStatus {
-  schemaVersion: 1;
-  caseId: string;
-  customerId: string;
-  rule: string;
-  stage: Stage;
-  round: number;
-  openedAt: string;
-  deadline?: string;
-  risk?: RiskSummary;
-  findings: FindingSummary[];
-  decisions: DecisionRecord[];
-  timeline: TimelineEntry[];
-  evidenceCount: number;
-  usage: { tokens: number; usd: number };
-  outcome?: Outcome;
-  action?: ActionResult;
-}
+export const CaseStatus = z.object({
+  schemaVersion: z.literal(1),
+  caseId: z.string(),
+  customerId: z.string(),
+  rule: z.string(),
+  stage: Stage,
+  round: z.number().int(),
+  openedAt: z.string(),
+  deadline: z.string().optional(),
+  risk: RiskSummary.optional(),
+  findings: z.array(FindingSummary),
+  decisions: z.array(DecisionRecord),
+  timeline: z.array(TimelineEntry),
+  evidenceCount: z.number().int(),
+  usage: CaseUsage,
+  outcome: Outcome.optional(),
+  action: ActionResult.optional(),
+});
+export type CaseStatus = z.infer<typeof CaseStatus>;
 
 /** A case's instance id: deterministic from the alert that opened it, so a replayed ingest reuses it. */
 export function caseIdFor(alertId: string): string {

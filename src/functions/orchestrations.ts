@@ -1,7 +1,7 @@
-import * as df from 'durable-functions';
-import { Orchestrations } from '../names';
+import { orchestrations } from '../durable/activities';
+import { registerOrchestration } from '../durable/typed';
 import { ingestTelemetryOrchestrator } from '../orchestrations/ingestTelemetry';
 import { investigateCaseOrchestrator } from '../orchestrations/investigateCase';
 
-df.app.orchestration(Orchestrations.investigateCase, investigateCaseOrchestrator);
-df.app.orchestration(Orchestrations.ingestTelemetry, ingestTelemetryOrchestrator);
+registerOrchestration(orchestrations.investigateCase, investigateCaseOrchestrator);
+registerOrchestration(orchestrations.ingestTelemetry, ingestTelemetryOrchestrator);

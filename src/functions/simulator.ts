@@ -4,7 +4,8 @@ import { planIngest, telemetryBusEvent } from '../api/telemetry';
 import { config } from '../config';
 import { simulatorSettingsFrom, simulatorStep, type SimulatorState } from '../detection/simulator';
 import { publish } from '../events/bus';
-import { Orchestrations } from '../names';
+import { orchestrations } from '../durable/activities';
+import { startOrchestration } from '../durable/typed';
 import { customers } from '../tools';
 
 /**
@@ -35,7 +36,7 @@ export async function simulatorTick(_timer: Timer, context: InvocationContext): 
     new Date().toISOString(),
   )) {
     const truth = plan.input.events.flatMap((e) => truthByEvent.get(e) ?? []);
-    await client.startNew(Orchestrations.ingestTelemetry, { instanceId: plan.instanceId, input: plan.input });
+    await startOrchestration(client, orchestrations.ingestTelemetry, plan.instanceId, plan.input);
     publish(
       'telemetry',
       { ...telemetryBusEvent(plan), source: 'simulator', ...(truth.length ? { truth } : {}) },

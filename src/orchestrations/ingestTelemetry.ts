@@ -1,14 +1,9 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { Activities, CustomerProfileOps, Entities } from '../names';
-import type {
-  IngestInput,
-  IngestOutput,
-  ProfileIngestResult,
-  RerouteInput,
-  StartCaseInput,
-  StartCaseOutput,
-} from './contracts';
+import { activities, orchestrations, type IngestOutput } from '../durable/activities';
+import { customerProfile, type ProfileRoute } from '../durable/entities';
+import { call, callEntity, orchestrationInput } from '../durable/typed';
+import { CustomerProfileOps } from '../names';
 
 /**
  * One customer's slice of a telemetry batch. The customerProfile entity evaluates the rules one
@@ -16,31 +11,33 @@ import type {
  * opens or the alerts join the open one, and this orchestration carries that out through an activity:
  * JavaScript entities cannot start orchestrations themselves.
  */
+const DELIVERY_RETRY = new df.RetryOptions(2_000, 5);
+
 export function* ingestTelemetryOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, IngestOutput, unknown> {
-  const input = context.df.getInput() as IngestInput;
-  const profile = new df.EntityId(Entities.customerProfile, input.customerId);
-  const result = (yield context.df.callEntity(profile, CustomerProfileOps.ingest, {
+  const input = orchestrationInput(context, orchestrations.ingestTelemetry);
+  const result = yield* callEntity(context, customerProfile, input.customerId, CustomerProfileOps.ingest, {
     events: input.events,
-  })) as ProfileIngestResult;
+  });
 
   // If the open case finished while these alerts were on their way, the profile routes them again (one
   // entity operation, so two racing ingests cannot both open a replacement case).
-  let route: ProfileIngestResult = result;
+  let route: ProfileRoute = result;
   let delivered: string | undefined = result.attach?.caseId;
   for (let attempt = 0; attempt < 3 && (route.startCase || route.attach); attempt++) {
-    const out = (yield context.df.callActivityWithRetry(Activities.startCase, new df.RetryOptions(2_000, 5), {
-      customerId: input.customerId,
-      startCase: route.startCase,
-      attach: route.attach,
-    } satisfies StartCaseInput)) as StartCaseOutput;
+    const out = yield* call(
+      context,
+      activities.startCase,
+      { customerId: input.customerId, startCase: route.startCase, attach: route.attach },
+      { retry: DELIVERY_RETRY },
+    );
     delivered = route.startCase?.caseId ?? route.attach?.caseId;
     if (!out.closedCase) break;
-    route = (yield context.df.callEntity(profile, CustomerProfileOps.reroute, {
+    route = yield* callEntity(context, customerProfile, input.customerId, CustomerProfileOps.reroute, {
       closedCaseId: out.closedCase.caseId,
       alerts: out.closedCase.alerts,
-    } satisfies RerouteInput)) as ProfileIngestResult;
+    });
   }
   return {
     alerts: result.alerts.map((a) => ({

@@ -9,10 +9,19 @@ import {
   withEvent,
   withEvidence,
 } from '../cases/status';
-import type { CaseInput, CaseStatus, DecisionRecord } from '../cases/types';
+import type { CaseStatus, DecisionRecord } from '../cases/types';
 import type { Alert } from '../detection/schema';
+import {
+  activities,
+  orchestrations,
+  type CaseEvent,
+  type Escalation,
+  type PriorRound,
+} from '../durable/activities';
+import { accountLedger, caseSession, customerProfile } from '../durable/entities';
+import { activityTask, all, call, callEntity, orchestrationInput, signalEntity } from '../durable/typed';
 import { SpecialistName, type ActionName, type Assessment } from '../investigation/types';
-import { AccountLedgerOps, Activities, CaseSessionOps, CustomerProfileOps, Entities, Events } from '../names';
+import { AccountLedgerOps, CaseSessionOps, CustomerProfileOps, Events } from '../names';
 import {
   actionIdempotencyKey,
   classifyDecision,
@@ -21,15 +30,6 @@ import {
   nextAfterReject,
 } from '../review/policy';
 import { AnalystDecision, type Outcome, type ReviewOutcome } from '../review/types';
-import type {
-  AggregateActivityInput,
-  CaseEventInput,
-  EscalateInput,
-  ExecuteActionInput,
-  PriorRound,
-  SpecialistActivityInput,
-  SpecialistActivityOutput,
-} from './contracts';
 
 /**
  * The case: investigate → (auto-clear | ask the analyst and wait, up to the deadline) → act once → close.
@@ -41,16 +41,12 @@ const RETRY = Object.assign(new df.RetryOptions(5_000, 3), { backoffCoefficient:
 const SPECIALISTS = SpecialistName.options;
 const MAX_EVIDENCE = 25;
 
-type Escalation = Extract<Outcome, 'escalated_timeout' | 'escalated_max_rounds' | 'escalated_failure'>;
-
 export function* investigateCaseOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, CaseStatus, unknown> {
-  const input = context.df.getInput() as CaseInput;
+  const input = orchestrationInput(context, orchestrations.investigateCase);
   const { caseId, customerId, alert, settings } = input;
   const now = () => context.df.currentUtcDateTime.toISOString();
-  const session = new df.EntityId(Entities.caseSession, caseId);
-  const profile = new df.EntityId(Entities.customerProfile, customerId);
 
   let status = initialStatus(input, now());
   const feedback: string[] = [];
@@ -64,7 +60,7 @@ export function* investigateCaseOrchestrator(
     context.df.setCustomStatus(status);
   };
   update(status);
-  context.df.signalEntity(session, CaseSessionOps.open, { caseId, customerId, alert, openedAt: now() });
+  signalEntity(context, caseSession, caseId, CaseSessionOps.open, { caseId, alert, openedAt: now() });
 
   /**
    * Later alerts for the customer wait in the case session (a durable inbox: startCase signals them there,
@@ -72,10 +68,8 @@ export function* investigateCaseOrchestrator(
    * it never races external events for them, so no alert can be lost between two waits.
    */
   function* readEvidence(): Generator<Task, number, unknown> {
-    const inbox = (yield context.df.callEntity(session, CaseSessionOps.evidence)) as unknown;
-    const fresh = asAlerts(inbox).filter(
-      (a) => a.alertId !== alert.alertId && !seenEvidenceIds.includes(a.alertId),
-    );
+    const inbox = yield* callEntity(context, caseSession, caseId, CaseSessionOps.evidence);
+    const fresh = inbox.filter((a) => a.alertId !== alert.alertId && !seenEvidenceIds.includes(a.alertId));
     if (fresh.length === 0) return 0;
     seenEvidenceIds.push(...fresh.map((a) => a.alertId));
     // The newest alerts tell the story; activity inputs and the history stay bounded.
@@ -97,26 +91,31 @@ export function* investigateCaseOrchestrator(
     yield* readEvidence();
     const round = status.round;
     const tasks = SPECIALISTS.map((specialist) =>
-      context.df.callActivityWithRetry(Activities.investigateSpecialist, RETRY, {
-        caseId,
-        round,
-        specialist,
-        alert,
-        // Copies: the action keeps a reference to its input until the episode's actions are serialized.
-        priorRounds: [...priorRounds],
-        feedback: [...feedback],
-        newEvidence: [...evidence],
-      } satisfies SpecialistActivityInput),
+      activityTask(
+        context,
+        activities.investigateSpecialist,
+        {
+          caseId,
+          round,
+          specialist,
+          alert,
+          // Copies: the action keeps a reference to its input until the episode's actions are serialized.
+          priorRounds: [...priorRounds],
+          feedback: [...feedback],
+          newEvidence: [...evidence],
+        },
+        { retry: RETRY },
+      ),
     );
-    const outputs = (yield context.df.Task.all(tasks)) as SpecialistActivityOutput[];
+    const outputs = yield* all(context, tasks);
     const findings = outputs.map((o) => o.findings);
-    const assessment = (yield context.df.callActivityWithRetry(Activities.aggregateFindings, RETRY, {
-      caseId,
-      round,
-      findings,
-      threshold: settings.riskThreshold,
-    } satisfies AggregateActivityInput)) as Assessment;
-    context.df.signalEntity(session, CaseSessionOps.recordRound, {
+    const assessment = yield* call(
+      context,
+      activities.aggregateFindings,
+      { caseId, round, findings, threshold: settings.riskThreshold },
+      { retry: RETRY },
+    );
+    signalEntity(context, caseSession, caseId, CaseSessionOps.recordRound, {
       round,
       assessment,
       transcripts: outputs.map((o) => o.transcript),
@@ -167,32 +166,41 @@ export function* investigateCaseOrchestrator(
     action?: CaseStatus['action'],
   ): Generator<Task, CaseStatus, unknown> {
     update(closed(status, now(), outcome, detail, action));
-    const event: CaseEventInput = { caseId, customerId, status };
+    const event: CaseEvent = { caseId, customerId, status };
     // The profile learns first, so alerts from now on open a new case instead of joining this one.
-    context.df.signalEntity(profile, CustomerProfileOps.caseClosed, { caseId });
+    signalEntity(context, customerProfile, customerId, CustomerProfileOps.caseClosed, { caseId });
     // Notifications are best-effort and independent: the outcome is decided and is never re-run.
-    const notify = function* (name: string, input: CaseEventInput | EscalateInput) {
+    const notify = function* (run: () => Generator<Task, unknown, unknown>, name: string) {
       try {
-        yield context.df.callActivityWithRetry(name, RETRY, input);
+        yield* run();
       } catch (err) {
         update(withEvent(status, now(), 'notification_failed', {}, `${name}: ${errorText(err)}`));
       }
     };
     if (isEscalation(outcome))
-      yield* notify(Activities.escalate, { ...event, reason: outcome, detail } satisfies EscalateInput);
-    if (outcome === 'auto_cleared') yield* notify(Activities.autoClear, event);
-    yield* notify(Activities.sendNotification, { ...event, status });
+      yield* notify(
+        () => call(context, activities.escalate, { ...event, reason: outcome, detail }, { retry: RETRY }),
+        activities.escalate.name,
+      );
+    if (outcome === 'auto_cleared')
+      yield* notify(
+        () => call(context, activities.autoClear, event, { retry: RETRY }),
+        activities.autoClear.name,
+      );
+    yield* notify(
+      () => call(context, activities.sendNotification, event, { retry: RETRY }),
+      activities.sendNotification.name,
+    );
     return status;
   }
 
   function* act(action: ActionName, analyst: string): Generator<Task, CaseStatus['action'], unknown> {
     const round = status.round;
     const idempotencyKey = actionIdempotencyKey(caseId, round, action);
-    const ledger = new df.EntityId(Entities.accountLedger, customerId);
     const results: ApplyResult[] = [];
     for (const ledgerAction of ledgerActionsFor(action)) {
       results.push(
-        (yield context.df.callEntity(ledger, AccountLedgerOps.apply, {
+        yield* callEntity(context, accountLedger, customerId, AccountLedgerOps.apply, {
           idempotencyKey: `${idempotencyKey}:${ledgerAction}`,
           action: ledgerAction,
           reason: `case ${caseId} round ${round}, approved by ${analyst}`,
@@ -201,20 +209,17 @@ export function* investigateCaseOrchestrator(
           analyst,
           ...(ledgerAction === 'refund_charges' ? { amount: flaggedAmount([alert, ...evidence]) } : {}),
           at: now(),
-        })) as ApplyResult,
+        }),
       );
     }
     const result = { action, idempotencyKey, applied: results.some((r) => r.applied), at: now() };
     try {
-      yield context.df.callActivityWithRetry(Activities.executeAction, RETRY, {
-        caseId,
-        customerId,
-        round,
-        action,
-        idempotencyKey,
-        analyst,
-        ledger: results,
-      } satisfies ExecuteActionInput);
+      yield* call(
+        context,
+        activities.executeAction,
+        { caseId, customerId, round, action, idempotencyKey, analyst, ledger: results },
+        { retry: RETRY },
+      );
     } catch (err) {
       // The ledger already holds the action: say so, rather than "nothing was done".
       throw new DeliveryFailed(result, errorText(err));
@@ -266,11 +271,7 @@ export function* investigateCaseOrchestrator(
     const deadline = deadlineFor(now(), settings.decisionTimeoutHours);
     update(withEvent(status, now(), 'awaiting_decision', { stage: 'awaiting_decision', deadline }));
     try {
-      yield context.df.callActivityWithRetry(Activities.notifyAnalyst, RETRY, {
-        caseId,
-        customerId,
-        status,
-      } satisfies CaseEventInput);
+      yield* call(context, activities.notifyAnalyst, { caseId, customerId, status }, { retry: RETRY });
     } catch (err) {
       update(withEvent(status, now(), 'notification_failed', {}, errorText(err)));
     }
@@ -283,7 +284,7 @@ export function* investigateCaseOrchestrator(
     if (review.kind === 'rejected') {
       const text = decision.feedback ?? '';
       feedback.push(text);
-      context.df.signalEntity(session, CaseSessionOps.addFeedback, {
+      signalEntity(context, caseSession, caseId, CaseSessionOps.addFeedback, {
         round: decision.round,
         feedback: text,
         analyst: decision.analyst,
@@ -344,11 +345,6 @@ class DeliveryFailed extends Error {
 
 function isEscalation(outcome: Outcome): outcome is Escalation {
   return outcome.startsWith('escalated_');
-}
-
-function asAlerts(value: unknown): Alert[] {
-  const list = Array.isArray(value) ? value : [value];
-  return list.filter((a): a is Alert => typeof a === 'object' && a !== null && 'alertId' in a);
 }
 
 /** What a refund returns: the flagged transactions of the case. */

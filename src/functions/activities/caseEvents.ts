@@ -1,11 +1,10 @@
-import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
 import { config } from '../../config';
 import { publish } from '../../events/bus';
 import { deliverRecorded, recordStatus } from '../../records/writes';
 import { caseTelemetry } from '../../telemetry';
-import { Activities } from '../../names';
-import type { CaseEventInput, EscalateInput } from '../../orchestrations/contracts';
+import { activities, type CaseEvent } from '../../durable/activities';
+import { registerActivity } from '../../durable/typed';
 
 /**
  * The case's messages to people: the analyst's queue (notifyAnalyst, escalate) and the final notice
@@ -14,7 +13,7 @@ import type { CaseEventInput, EscalateInput } from '../../orchestrations/contrac
  */
 async function announce(
   kind: string,
-  input: CaseEventInput,
+  input: CaseEvent,
   url: string | undefined,
   context: InvocationContext,
   extra: object = {},
@@ -43,27 +42,27 @@ async function announce(
   });
 }
 
-df.app.activity(Activities.notifyAnalyst, {
-  handler: (input: CaseEventInput, context) =>
+registerActivity(activities.notifyAnalyst, {
+  handler: (input, context) =>
     announce('awaiting_decision', input, config().ANALYST_WEBHOOK_URL, context, {
       deadline: input.status.deadline,
     }),
 });
 
-df.app.activity(Activities.escalate, {
-  handler: (input: EscalateInput, context) =>
+registerActivity(activities.escalate, {
+  handler: (input, context) =>
     announce('escalated', input, config().ANALYST_WEBHOOK_URL, context, {
       reason: input.reason,
       detail: input.detail,
     }),
 });
 
-df.app.activity(Activities.autoClear, {
-  handler: (input: CaseEventInput, context) => announce('auto_cleared', input, undefined, context),
+registerActivity(activities.autoClear, {
+  handler: (input, context) => announce('auto_cleared', input, undefined, context),
 });
 
-df.app.activity(Activities.sendNotification, {
-  handler: (input: CaseEventInput, context) => {
+registerActivity(activities.sendNotification, {
+  handler: (input, context) => {
     caseTelemetry.caseClosed(input.caseId, input.status.outcome ?? 'unknown');
     return announce('closed', input, config().NOTIFICATION_WEBHOOK_URL, context);
   },

@@ -1,17 +1,16 @@
-import * as df from 'durable-functions';
 import { config } from '../../config';
+import { activities } from '../../durable/activities';
+import { registerActivity } from '../../durable/typed';
 import { publish } from '../../events/bus';
 import { deliverRecorded, recordAdvance, recordLedger } from '../../records/writes';
 import { caseTelemetry } from '../../telemetry';
-import { Activities } from '../../names';
-import type { ExecuteActionInput } from '../../orchestrations/contracts';
 
 /**
  * Hands an approved action, already applied once in the account ledger, to the outside world.
  * Activities run at least once: the receiver gets the same idempotency key on every attempt.
  */
-df.app.activity(Activities.executeAction, {
-  handler: async (input: ExecuteActionInput, context) => {
+registerActivity(activities.executeAction, {
+  handler: async (input, context) => {
     const { caseId, customerId, action, idempotencyKey, ledger } = input;
     const applied = ledger.filter((r) => r.applied).length;
     publish('case', { caseId, customerId, stage: 'executing', round: input.round, action });

@@ -1,24 +1,18 @@
-import * as df from 'durable-functions';
 import { createModels } from '../../agents/models';
 import type { Models } from '../../agents/model';
 import { config } from '../../config';
+import { activities } from '../../durable/activities';
+import { registerActivity } from '../../durable/typed';
 import { aggregateRisk, writeReasoning } from '../../investigation/aggregate';
 import { runSpecialist } from '../../investigation/specialists';
-import type { Assessment } from '../../investigation/types';
-import { Activities } from '../../names';
 import { recordAdvance } from '../../records/writes';
-import type {
-  AggregateActivityInput,
-  SpecialistActivityInput,
-  SpecialistActivityOutput,
-} from '../../orchestrations/contracts';
 
 /** One model client per worker process: SDK clients keep connections and token caches. */
 let models: Models | undefined;
 const sharedModels = () => (models ??= createModels(config()));
 
-df.app.activity(Activities.investigateSpecialist, {
-  handler: async (input: SpecialistActivityInput, context): Promise<SpecialistActivityOutput> => {
+registerActivity(activities.investigateSpecialist, {
+  handler: async (input, context) => {
     const cfg = config();
     const { caseId, round, alert } = input;
     // The case index learns a new round as soon as it starts (after a reject, it is no longer awaiting).
@@ -45,8 +39,8 @@ df.app.activity(Activities.investigateSpecialist, {
   },
 });
 
-df.app.activity(Activities.aggregateFindings, {
-  handler: async (input: AggregateActivityInput): Promise<Assessment> => {
+registerActivity(activities.aggregateFindings, {
+  handler: async (input) => {
     const aggregate = aggregateRisk(input.findings, input.threshold);
     const { reasoning, usage } = await writeReasoning(input.findings, aggregate, sharedModels());
     const findingsUsage = input.findings.reduce(

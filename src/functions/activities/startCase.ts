@@ -6,17 +6,20 @@ import type { Alert } from '../../detection/schema';
 import { publish } from '../../events/bus';
 import { recordOpened } from '../../records/writes';
 import { caseTelemetry } from '../../telemetry';
-import { Activities, CaseSessionOps, Entities, Orchestrations } from '../../names';
-import { findInstance } from '../http/durable';
-import type { StartCaseInput, StartCaseOutput } from '../../orchestrations/contracts';
+import { activities, orchestrations } from '../../durable/activities';
+import { findInstance } from '../../durable/client';
+import { caseSession } from '../../durable/entities';
+import { isFinished } from '../../durable/status';
+import { registerActivity, signalEntityFromClient, startOrchestration } from '../../durable/typed';
+import { CaseSessionOps } from '../../names';
 
 /**
  * Carries out what the customerProfile entity decided: start the case (unless a replay already did)
  * and/or hand new alerts to the open case. Settings are captured into the case input here, once.
  */
-df.app.activity(Activities.startCase, {
+registerActivity(activities.startCase, {
   extraInputs: [df.input.durableClient()],
-  handler: async (input: StartCaseInput, context) => {
+  handler: async (input, context) => {
     const client = df.getClient(context);
     const started: string[] = [];
     if (input.startCase) {
@@ -32,7 +35,7 @@ df.app.activity(Activities.startCase, {
       if (!(await attach(client, caseId, alerts, opener))) return { started, closedCase: { caseId, alerts } };
       for (const a of alerts) publish('alert', { ...summary(a), caseId });
     }
-    return { started } satisfies StartCaseOutput;
+    return { started };
   },
 });
 
@@ -62,7 +65,7 @@ async function startIfAbsent(client: DurableClient, caseId: string, alert: Alert
   if (!existing) {
     const input = caseInputFor(caseId, alert, 'detection');
     await recordOpened(input, new Date().toISOString());
-    await client.startNew(Orchestrations.investigateCase, { instanceId: caseId, input });
+    await startOrchestration(client, orchestrations.investigateCase, caseId, input);
     return true;
   }
   const opener = (existing.input as Partial<CaseInput> | undefined)?.alert?.alertId;
@@ -77,7 +80,7 @@ async function startIfAbsent(client: DurableClient, caseId: string, alert: Alert
  * arriving between two waits could reach a wait task the orchestrator has moved past.
  */
 async function addEvidence(client: DurableClient, caseId: string, alerts: Alert[]): Promise<void> {
-  await client.signalEntity(new df.EntityId(Entities.caseSession, caseId), CaseSessionOps.addEvidence, {
+  await signalEntityFromClient(client, caseSession, caseId, CaseSessionOps.addEvidence, {
     alerts,
     at: new Date().toISOString(),
   });
@@ -105,15 +108,6 @@ async function attach(
   if (isFinished(status.runtimeStatus)) return false;
   await addEvidence(client, caseId, alerts);
   return true;
-}
-
-function isFinished(status: string): boolean {
-  const finished: string[] = [
-    df.OrchestrationRuntimeStatus.Completed,
-    df.OrchestrationRuntimeStatus.Failed,
-    df.OrchestrationRuntimeStatus.Terminated,
-  ];
-  return finished.includes(status);
 }
 
 function summary(a: Alert) {

@@ -9,7 +9,7 @@ import { registerRoute } from './register';
 import { config, dashboardUrl } from '../../config';
 import { Entities, Events } from '../../names';
 import { caseRecords } from '../../records';
-import { findInstance, readEntity } from './durable';
+import { findInstance, readEntity } from '../../durable/client';
 
 /** Where a case is read from: its instance and session through the durable client, and its record. */
 export function caseSources(context: InvocationContext): CaseSources {

@@ -10,8 +10,10 @@ import { analystIdentity } from '../../api/principal';
 import { ApiRoutes } from '../../api/routes';
 import { registerRoute } from './register';
 import { config } from '../../config';
-import { CustomerProfileOps, Entities, Orchestrations } from '../../names';
-import { findInstance, isFinished, readEntity, startOnce } from './durable';
+import { orchestrations } from '../../durable/activities';
+import { CustomerProfileOps, Entities } from '../../names';
+import { findInstance, readEntity, startOnce } from '../../durable/client';
+import { isFinished } from '../../durable/status';
 import { caseRecords } from '../../records';
 import { recordOpened } from '../../records/writes';
 
@@ -44,7 +46,7 @@ export async function createCaseHttp(
     }
     // Recorded before the start: a record with no case is harmless, a case missing from the index is not.
     await recordOpened(input, new Date().toISOString());
-    created = (await startOnce(client, Orchestrations.investigateCase, input.caseId, input)) === 'started';
+    created = (await startOnce(client, orchestrations.investigateCase, input.caseId, input)) === 'started';
     // Detected alerts for this customer now join this case instead of opening a parallel one.
     if (created) {
       const profile = new df.EntityId(Entities.customerProfile, req.customerId);

@@ -7,8 +7,8 @@ import { registerRoute } from './register';
 import { parseTelemetryBatch, planIngest, telemetryAccepted, telemetryBusEvent } from '../../api/telemetry';
 import { config } from '../../config';
 import { publish } from '../../events/bus';
-import { Orchestrations } from '../../names';
-import { startOnce, waitForInstances } from './durable';
+import { orchestrations } from '../../durable/activities';
+import { startOnce, waitForInstances } from '../../durable/client';
 
 /** How long the request waits for the ingest instances, so most answers carry their alerts. */
 export const INGEST_WAIT_MS = 3000;
@@ -29,7 +29,7 @@ export async function ingestTelemetryHttp(
 
   // An instance that already exists is a retry of the same batch: it runs (or ran) once.
   await Promise.all(
-    plans.map((p) => startOnce(client, Orchestrations.ingestTelemetry, p.instanceId, p.input)),
+    plans.map((p) => startOnce(client, orchestrations.ingestTelemetry, p.instanceId, p.input)),
   );
   for (const p of plans) publish('telemetry', telemetryBusEvent(p), { key: p.instanceId });
 

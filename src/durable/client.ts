@@ -1,10 +1,24 @@
 import * as df from 'durable-functions';
-import type { InstanceLike } from '../../api/cases';
+import type { z } from 'zod';
+import { isFailed, isFinished } from './status';
+import { startOrchestration, type OrchestrationContract } from './typed';
 
 /**
- * Small adapters over the durable client for the HTTP handlers: "not found" as undefined instead of an
- * exception, bounded waits, entity reads that tolerate a missing entity.
+ * Small adapters over the durable client for HTTP handlers and activities: "not found" as undefined
+ * instead of an exception, start-once, bounded waits, entity reads that tolerate a missing entity.
  */
+
+/** The fields of DurableOrchestrationStatus the app reads (getStatusBy returns them as plain JSON). */
+export interface InstanceLike {
+  name: string;
+  instanceId: string;
+  createdTime: Date | string;
+  lastUpdatedTime: Date | string;
+  input?: unknown;
+  output?: unknown;
+  runtimeStatus: string;
+  customStatus?: unknown;
+}
 
 /** getStatus that answers undefined for an unknown instance (the client throws on the extension's 404). */
 export async function findInstance(
@@ -28,27 +42,24 @@ export async function findInstance(
  * can both see no instance; the loser's start fails (or, on some backends, would replace the instance),
  * so a failed start that finds the instance afterwards counts as `existing`.
  */
-export async function startOnce(
+export async function startOnce<C extends OrchestrationContract>(
   client: df.DurableClient,
-  name: string,
+  contract: C,
   instanceId: string,
-  input: unknown,
+  input: z.input<C['input']>,
 ): Promise<'started' | 'existing'> {
   const existing = await findInstance(client, instanceId, false);
   // A failed or terminated run of the same content is started again: resending a batch is the remedy
   // the telemetry answer offers for a failed ingest, so it must not be a no-op.
-  if (existing && !['Failed', 'Terminated'].includes(existing.runtimeStatus)) return 'existing';
+  if (existing && !isFailed(existing.runtimeStatus)) return 'existing';
   try {
-    await client.startNew(name, { instanceId, input });
+    await startOrchestration(client, contract, instanceId, input);
     return 'started';
   } catch (err) {
     if (await findInstance(client, instanceId, false)) return 'existing';
     throw err;
   }
 }
-
-const FINISHED = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
-export const isFinished = (runtimeStatus: string) => FINISHED.has(runtimeStatus);
 
 /** Polls until every instance has finished or `timeoutMs` passed; returns the finished ones. */
 export async function waitForInstances(

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { ApplyRequest, ApplyResult, emptyLedger, LedgerState } from '../actions/ledger';
+import { loadProfile, ProfileState } from '../detection/profile';
+import { Alert, TelemetryEvent } from '../detection/schema';
+import { CaseSession, migrateSession, SessionEntry } from '../investigation/session';
+import { Assessment } from '../investigation/types';
+import { AccountLedgerOps, CaseSessionOps, CustomerProfileOps, Entities } from '../names';
+import { AttachRequest, StartRequest } from './activities';
+import { defineEntity, operation, parseAt } from './typed';
+
+/**
+ * The contracts of the entities: how their state is read and what each operation takes and answers.
+ * Handlers live in src/functions/ (registerEntity); callers use callEntity/signalEntity (src/durable/typed.ts).
+ */
+const none = z.undefined();
+const CaseRef = z.object({ caseId: z.string() });
+
+// ── customerProfile (key = customer id): detection state and the customer's open case ───────────────
+
+export const ProfileRoute = z.object({
+  alerts: z.array(Alert),
+  /** A case the caller must start: the profile has already recorded it as the open case. */
+  startCase: StartRequest.optional(),
+  /** Alerts that join the customer's open case as new evidence (with the alert that opened it). */
+  attach: AttachRequest.optional(),
+});
+export type ProfileRoute = z.infer<typeof ProfileRoute>;
+
+export const customerProfile = defineEntity({
+  name: Entities.customerProfile,
+  load: (raw, key): ProfileState => loadProfile(raw, key),
+  operations: {
+    [CustomerProfileOps.ingest]: operation(z.object({ events: z.array(TelemetryEvent) }), ProfileRoute),
+    [CustomerProfileOps.caseOpened]: operation(CaseRef, none),
+    [CustomerProfileOps.caseClosed]: operation(CaseRef, none),
+    /** The open case finished before these alerts reached it: route them again, in one operation. */
+    [CustomerProfileOps.reroute]: operation(
+      z.object({ closedCaseId: z.string(), alerts: z.array(Alert) }),
+      ProfileRoute,
+    ),
+    [CustomerProfileOps.get]: operation(none, ProfileState),
+  },
+});
+
+// ── caseSession (key = case id): the durable conversation of one case ────────────────────────────────
+
+/** Evidence can reach a session before the case has opened it: it waits here until then. */
+export const PendingEvidence = z.object({ pendingEvidence: z.array(Alert) });
+export type PendingEvidence = z.infer<typeof PendingEvidence>;
+export type SessionState = CaseSession | PendingEvidence | undefined;
+
+function loadSession(raw: unknown): SessionState {
+  if (raw === undefined || raw === null) return undefined;
+  const pending = PendingEvidence.safeParse(raw);
+  return pending.success ? pending.data : migrateSession(raw);
+}
+
+export const caseSession = defineEntity({
+  name: Entities.caseSession,
+  load: loadSession,
+  operations: {
+    [CaseSessionOps.open]: operation(
+      z.object({ caseId: z.string(), alert: Alert, openedAt: z.string() }),
+      none,
+    ),
+    [CaseSessionOps.recordRound]: operation(
+      z.object({
+        round: z.number().int().positive(),
+        assessment: Assessment,
+        transcripts: z.array(z.array(SessionEntry)),
+        at: z.string(),
+      }),
+      none,
+    ),
+    [CaseSessionOps.addFeedback]: operation(
+      z.object({
+        round: z.number().int().positive(),
+        feedback: z.string(),
+        analyst: z.string().optional(),
+        at: z.string(),
+      }),
+      none,
+    ),
+    [CaseSessionOps.addEvidence]: operation(z.object({ alerts: z.array(Alert), at: z.string() }), none),
+    /** The case's inbox of later alerts. */
+    [CaseSessionOps.evidence]: operation(none, z.array(Alert)),
+    [CaseSessionOps.get]: operation(none, CaseSession.nullable()),
+  },
+});
+
+// ── accountLedger (key = customer id): every action on an account, once per idempotency key ─────────
+
+export const accountLedger = defineEntity({
+  name: Entities.accountLedger,
+  load: (raw, key): LedgerState =>
+    raw === undefined || raw === null ? emptyLedger() : parseAt(LedgerState, raw, `accountLedger ${key}`),
+  operations: {
+    [AccountLedgerOps.apply]: operation(ApplyRequest, ApplyResult),
+    [AccountLedgerOps.get]: operation(none, LedgerState),
+  },
+});
