@@ -42,7 +42,16 @@ const orchestratorBans = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/offline-host/fixtures/**', 'test-results/**', '.data/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test/offline-host/fixtures/**',
+      'test/mcp/fixtures/**',
+      'test-results/**',
+      '.data/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -83,6 +83,12 @@ async function main(): Promise<void> {
     '',
     `Function key: ${host.functionKey}${keyFromEnv ? ' (from LOCAL_FUNCTION_KEY)' : ' (generated; set LOCAL_FUNCTION_KEY to keep one)'}`,
     `Master key:   ${host.masterKey}`,
+    ...(host.mcpUrl
+      ? [
+          `MCP server:   ${host.mcpUrl}   (legacy SSE: ${host.mcpUrl}/sse)`,
+          `MCP key:      ${host.mcpExtensionKey}   (the mcp_extension system key; or the master key)`,
+        ]
+      : []),
     'Send a key as the x-functions-key header or ?code=. Ctrl+C stops the host.',
     '',
     `Offline host listening on ${host.baseUrl}`,

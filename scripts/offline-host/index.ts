@@ -8,8 +8,9 @@ import { clientBindingData, type ClientBindingOptions } from './server/client-bi
 import { createDurableApi } from './server/durable-api.js';
 import { createHttpRouteTable } from './server/http-routes.js';
 import { createFrontDoor } from './server/http-server.js';
-import { createHostKeys } from './server/keys.js';
+import { createHostKeys, generateKey } from './server/keys.js';
 import { createTimerScheduler } from './server/timer-triggers.js';
+import { createMcpEndpoint, MCP_WEBHOOK_PATH } from './mcp/index.js';
 import type { OfflineEngine } from './engine/index.js';
 import type { AppInvoker, FunctionInfo, InstanceStatus, RuntimeStatus } from './types.js';
 
@@ -29,6 +30,8 @@ export interface OfflineHostOptions {
   functionKey?: string;
   /** Default: env LOCAL_MASTER_KEY, else generated. */
   masterKey?: string;
+  /** The MCP extension's system key (`mcp_extension`). Default: env LOCAL_MCP_EXTENSION_KEY, else generated. */
+  mcpExtensionKey?: string;
   /** Default: true with the real clock, false with the virtual one (then use fireTimer / advance). */
   enableTimerTriggers?: boolean;
   activityConcurrency?: number;
@@ -46,6 +49,10 @@ export interface OfflineHost {
   readonly masterKey: string;
   /** The Durable extension's system key (`code=` on `/runtime/webhooks/durabletask` URLs). */
   readonly systemKey: string;
+  /** The MCP extension's system key (`mcp_extension`) for `mcpUrl`, as x-functions-key or ?code=. */
+  readonly mcpExtensionKey: string;
+  /** `<baseUrl>/runtime/webhooks/mcp` (Streamable HTTP; legacy SSE at `/sse`); undefined with no MCP functions. */
+  readonly mcpUrl: string | undefined;
   readonly engine: OfflineEngine;
   readonly invoker: AppInvoker;
   readonly functions: readonly FunctionInfo[];
@@ -114,6 +121,8 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
       return bound.binding;
     };
     const routes = createHttpRouteTable(invoker.functions, settings.routePrefix);
+    const mcpExtensionKey = opts.mcpExtensionKey ?? process.env['LOCAL_MCP_EXTENSION_KEY'] ?? generateKey();
+    const mcp = createMcpEndpoint({ appDir, invoker, keys, extensionKey: mcpExtensionKey, log });
     const timers = createTimerScheduler({ functions: invoker.functions, invoker, clock, log });
     const frontDoor = createFrontDoor({
       invoker,
@@ -121,6 +130,7 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
       keys,
       log,
       runTimer: (name) => timers.fire(name),
+      mcp,
       durableApi: createDurableApi({
         engine,
         binding: getBinding,
@@ -130,7 +140,10 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
     });
     const listenHost = opts.host ?? '127.0.0.1';
     const { port } = await frontDoor.listen(opts.port ?? 7071, listenHost);
-    steps.frontDoor = () => frontDoor.close();
+    steps.frontDoor = () => {
+      mcp.close();
+      return frontDoor.close();
+    };
     const baseUrl = `http://${listenHost}:${port}`;
     const binding: ClientBindingOptions = {
       origin: baseUrl,
@@ -154,6 +167,8 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
       functionKey: keys.functionKey,
       masterKey: keys.masterKey,
       systemKey: keys.systemKey,
+      mcpExtensionKey,
+      mcpUrl: mcp.registry.empty ? undefined : `${baseUrl}${MCP_WEBHOOK_PATH}`,
       engine,
       invoker,
       functions: invoker.functions,

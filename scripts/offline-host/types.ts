@@ -121,8 +121,27 @@ export interface AppInvoker {
   /** Resolves with the activity's return value; rejects with FunctionError. */
   invokeActivity(functionName: string, input: unknown, instanceId: string): Promise<unknown>;
   invokeEntity(functionName: string, request: EntityBatchRequest): Promise<EntityBatchResult>;
+  /**
+   * Any other trigger (the MCP extension's tool, resource and prompt triggers): the trigger value and
+   * binding data exactly as the host would send them over RPC; resolves with the function's return value
+   * as the worker converted it (for MCP tools, the library's McpToolResult JSON string). Rejects when
+   * the function throws.
+   */
+  invokeTrigger(
+    functionName: string,
+    trigger: { data: RpcValue | undefined; metadata?: Record<string, RpcValue> },
+  ): Promise<RpcValue | null | undefined>;
   /** appStart / appTerminate hooks. */
   runAppHook(name: 'appStart' | 'appTerminate'): Promise<void>;
+}
+
+/** A value on the worker RPC channel (TypedData): the variants the host sends to or reads from the worker. */
+export interface RpcValue {
+  string?: string;
+  json?: string;
+  bytes?: Uint8Array;
+  int?: number;
+  double?: number;
 }
 
 export interface DurableClientBindingData {

@@ -1,8 +1,10 @@
+// @ts-check
 /* global document, sessionStorage, fetch, URLSearchParams -- browser globals: these modules run in the page, not in Node */
 // The API client: base path from the page, the function key from session storage (or none: Easy Auth).
 
 const KEY_STORAGE = 'dfa.functionKey';
-export const base = document.querySelector('meta[name="api-base"]')?.content || '/api/';
+export const base =
+  /** @type {HTMLMetaElement | null} */ (document.querySelector('meta[name="api-base"]'))?.content || '/api/';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -24,7 +26,11 @@ export function whenUnauthorized(fn) {
   onUnauthorized = fn;
 }
 
-/** JSON in, JSON out; a non-2xx answer throws ApiError carrying the server's `{error, details}`. */
+/**
+ * JSON in, JSON out; a non-2xx answer throws ApiError carrying the server's `{error, details}`.
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown }} [options]
+ */
 export async function api(path, { method = 'GET', body } = {}) {
   const headers = { accept: 'application/json' };
   const k = key.get();

@@ -1,3 +1,4 @@
+// @ts-check
 /* global document, window, location, setInterval -- browser globals: these modules run in the page, not in Node */
 // Boot: the key, the stream, the two views (#/ = cases + live feed, #/cases/<id> = one case).
 import { api, ApiError, key, whenUnauthorized } from './api.js';
@@ -39,7 +40,7 @@ function askForKey(message = '') {
   $('view-case').hidden = true;
   $('change-key').hidden = true;
   $('key-error').textContent = message;
-  $('key-input').value = key.get() ?? '';
+  /** @type {HTMLInputElement} */ ($('key-input')).value = key.get() ?? '';
   $('key-input').focus();
 }
 
@@ -82,7 +83,7 @@ function init() {
   whenUnauthorized(() => askForKey('The API refused the key (401). Enter a valid function key.'));
   $('key-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    void tryKey($('key-input').value.trim());
+    void tryKey(/** @type {HTMLInputElement} */ ($('key-input')).value.trim());
   });
   $('change-key').addEventListener('click', () => askForKey());
   setInterval(tickCountdowns, 1000);

@@ -1,12 +1,13 @@
+// @ts-check
 /* global document, setTimeout, clearTimeout -- browser globals: these modules run in the page, not in Node */
 // The case view: facts, the workflow path, the assessment, each specialist's findings with its tool
 // calls, the conversation across rounds, the decision form and the timeline.
 import { ApiError, getCase } from './api.js';
 import { createDecisionPanel } from './decision.js';
-import { $, ACTION_LABEL, clock, cost, countdown, h, riskBadge, stageBadge, when } from './dom.js';
+import { $, clock, cost, countdown, h, riskBadge, stageBadge, when } from './dom.js';
+import { ACTION_LABEL, SPECIALISTS } from './labels.js';
 import { onEvent } from './stream.js';
 
-const SPECIALISTS = ['usage', 'location', 'billing'];
 let current; // { caseId, detail, timer, panel }
 
 export function showCase(caseId) {
@@ -104,7 +105,8 @@ function render(d) {
   fill('timeline', timeline(d));
   current.panel.update(d);
   // Arriving from the list: put keyboard focus on the case's heading, not back at the top of the page.
-  if (first && [document.body, $('main')].includes(document.activeElement)) $('case-title')?.focus();
+  const focused = /** @type {HTMLElement | null} */ (document.activeElement);
+  if (first && [document.body, $('main')].includes(focused)) $('case-title')?.focus();
 }
 
 function header(d) {

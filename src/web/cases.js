@@ -1,3 +1,4 @@
+// @ts-check
 /* global setTimeout, clearTimeout, setInterval, clearInterval -- browser globals: these modules run in the page, not in Node */
 // The case list: stage, customer, risk, round, a live countdown to the deadline, cost; filter by stage.
 import { ApiError, listCases } from './api.js';
@@ -41,7 +42,7 @@ export async function refreshCases() {
   }
   inflight = true;
   try {
-    const cases = await listCases($('stage-filter').value);
+    const cases = await listCases(/** @type {HTMLSelectElement} */ ($('stage-filter')).value);
     const body = clear($('case-rows'));
     for (const c of cases) body.append(row(c));
     $('cases-empty').hidden = cases.length > 0;

@@ -1,7 +1,9 @@
+// @ts-check
 /* global sessionStorage -- browser globals: these modules run in the page, not in Node */
 // The decision form: approve with an allowed action, or reject with feedback; open only while the case
 // awaits a decision. Client checks mirror the server's; the server's 400/409 are shown as they come.
-import { ACTION_LABEL, h, OUTCOME_LABEL, STAGE_LABEL, when } from './dom.js';
+import { h, when } from './dom.js';
+import { ACTION_LABEL, OUTCOME_LABEL, STAGE_LABEL } from './labels.js';
 import { ApiError, postDecision } from './api.js';
 
 const ANALYST_STORAGE = 'dfa.analyst';

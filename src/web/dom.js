@@ -1,5 +1,7 @@
+// @ts-check
 /* global document, Node -- browser globals: these modules run in the page, not in Node */
 // Small DOM and formatting helpers. Text always goes in as text nodes: data from the API is never HTML.
+import { OUTCOME_LABEL, STAGE_LABEL } from './labels.js';
 
 /** h('p', {class: 'x', onclick: fn}, 'text', child) */
 export function h(tag, attrs = {}, ...children) {
@@ -24,6 +26,7 @@ function append(el, children) {
   }
 }
 
+/** @param {string} id */
 export const $ = (id) => document.getElementById(id);
 
 export function clear(el) {
@@ -31,29 +34,10 @@ export function clear(el) {
   return el;
 }
 
-export const STAGE_LABEL = {
-  investigating: 'investigating',
-  awaiting_decision: 'awaiting decision',
-  executing: 'executing',
-  closed: 'closed',
-};
-
-export const OUTCOME_LABEL = {
-  auto_cleared: 'auto-cleared',
-  cleared_by_analyst: 'cleared by analyst',
-  action_executed: 'action executed',
-  escalated_timeout: 'escalated: deadline passed',
-  escalated_max_rounds: 'escalated: too many rounds',
-  escalated_failure: 'escalated: investigation failed',
-};
-
-export const ACTION_LABEL = {
-  lock_account: 'lock account',
-  refund_charges: 'refund charges',
-  both: 'lock account and refund charges',
-  clear: 'clear (no action)',
-};
-
+/**
+ * @param {import('./labels.js').Stage} stage
+ * @param {import('./labels.js').Outcome} [outcome]
+ */
 export function stageBadge(stage, outcome) {
   return h(
     'span',
@@ -123,7 +107,7 @@ export function countdown(deadline) {
 
 export function tickCountdowns() {
   const now = Date.now();
-  for (const el of document.querySelectorAll('[data-deadline]')) {
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-deadline]'))) {
     const text = timeLeft(el.dataset.deadline, now);
     if (el.textContent !== text) el.textContent = text;
     el.classList.toggle('overdue', text.startsWith('overdue'));

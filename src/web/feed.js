@@ -1,5 +1,7 @@
+// @ts-check
 // The live feed: telemetry by event type, alerts with the rule that fired, case stage changes.
-import { $, clear, clock, h, OUTCOME_LABEL, STAGE_LABEL } from './dom.js';
+import { $, clear, clock, h } from './dom.js';
+import { OUTCOME_LABEL, STAGE_LABEL } from './labels.js';
 import { onEvent } from './stream.js';
 
 const MAX_ITEMS = 200;

@@ -1,3 +1,4 @@
+// @ts-check
 /* global setTimeout, clearTimeout, EventSource -- browser globals: these modules run in the page, not in Node */
 // The live event stream: one EventSource for the page, with its own reconnect when the browser gives up.
 import { streamUrl } from './api.js';

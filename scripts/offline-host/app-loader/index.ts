@@ -186,6 +186,19 @@ export async function loadApp(appDir: string, opts: LoadAppOptions = {}): Promis
       const { response } = await invokeTrigger(fn, { string: JSON.stringify(request) });
       return returnValueOf(response) as EntityBatchResult;
     },
+    async invokeTrigger(functionName, trigger) {
+      const fn = lookup(functionName);
+      const { response } = await invokeRegistered(
+        core,
+        fn,
+        {
+          inputData: [{ name: triggerName(fn), data: trigger.data }, ...extraInputs(fn)],
+          ...(trigger.metadata ? { triggerMetadata: trigger.metadata } : {}),
+        },
+        log,
+      );
+      return response.returnValue;
+    },
     async runAppHook(name: 'appStart' | 'appTerminate'): Promise<void> {
       await runHooks(core, name, { hookData: {}, functionAppDirectory: dir });
     },

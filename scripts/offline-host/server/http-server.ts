@@ -4,6 +4,7 @@ import type { AppInvoker, HttpResponseData } from '../types.js';
 import { RPC_PATH, WEBHOOK_PATH } from './client-binding.js';
 import type { ApiRequest, ApiResponse } from './durable-api.js';
 import type { HttpRouteTable } from './http-routes.js';
+import type { McpEndpoint } from '../mcp/index.js';
 import { isAuthorized, presentedKey, type HostKeys } from './keys.js';
 
 /** The Functions host's request body limit (Kestrel MaxRequestBodySize); larger bodies get 413. */
@@ -18,6 +19,8 @@ export interface FrontDoorDeps {
   runTimer: (name: string) => Promise<void>;
   log: (line: string) => void;
   maxBodyBytes?: number;
+  /** The MCP extension's webhook (/runtime/webhooks/mcp), served by ../mcp. */
+  mcp?: Pick<McpEndpoint, 'matches' | 'handle'>;
 }
 
 export interface FrontDoor {
@@ -153,6 +156,7 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
       // The client's RPC channel: loopback only and keyless, like the extension's local RPC listener.
       return handleDurable(req, res, url, pathname.slice(RPC_PATH.length + 1));
     }
+    if (deps.mcp?.matches(lower)) return deps.mcp.handle(req, res, url);
     if (lower === WEBHOOK_PATH || lower.startsWith(`${WEBHOOK_PATH}/`)) {
       if (!isAuthorized('system', presentedKey(req.headers, url), deps.keys))
         return sendJson(res, 401, undefined);
