@@ -31,13 +31,15 @@ export interface CaseSources {
   log?: (message: string) => void;
 }
 
-export function checkedCaseId(caseId: string | undefined): string {
-  if (!isValidInstanceId(caseId)) throw notFound(`no case with id '${String(caseId ?? '').slice(0, 120)}'`);
+/** The case id, or 404: ids outside the instance-id charset never reach the backend. */
+export function validCaseId(caseId: unknown): string {
+  if (typeof caseId !== 'string' || !isValidInstanceId(caseId))
+    throw notFound(`no case with id '${String(caseId ?? '').slice(0, 120)}'`);
   return caseId;
 }
 
-export async function readCase(src: CaseSources, caseIdParam: string | undefined): Promise<CaseDetail> {
-  const caseId = checkedCaseId(caseIdParam);
+export async function readCaseFrom(src: CaseSources, caseIdParam: unknown): Promise<CaseDetail> {
+  const caseId = validCaseId(caseIdParam);
   const [instance, session, record, audit] = await Promise.all([
     src.instance(caseId),
     src.session(caseId),
@@ -97,14 +99,14 @@ export interface DecisionReply {
  * awaits one for that round, answers a repeat of an accepted one without a second effect, else 409.
  * `identify` turns the body's analyst into the caller's identity (the credentials win over the body).
  */
-export async function submitDecision(
+export async function submitDecisionTo(
   src: DecisionSources,
-  caseIdParam: string | undefined,
+  caseIdParam: unknown,
   body: unknown,
   identify: (bodyAnalyst: string | undefined) => AnalystIdentity,
   now: string,
 ): Promise<DecisionReply> {
-  const caseId = checkedCaseId(caseIdParam);
+  const caseId = validCaseId(caseIdParam);
   const req = parseDecisionRequest(body);
   const target = await decisionTarget(src, caseId);
   const { analyst, source } = identify(req.analyst);

@@ -13,13 +13,15 @@ import {
   type AppInvoker,
   type Clock,
   type DurableEngine,
+  type EntityStatus,
   type HistoryEvent,
   type InstanceQuery,
   type InstanceStatus,
 } from '../types.js';
 import { NullStore, SqliteStore, type Store } from '../store/sqlite-store.js';
 import { crashPointsFromEnv, type CrashHandler } from './crash.js';
-import { entityInstanceId } from './entity-batch.js';
+import { entityInstanceId, parseEntityId } from './entity-batch.js';
+import { EXECUTION_REWOUND } from './rewind.js';
 import { EventType, historyEvent } from './events.js';
 import { TERMINAL, type InstanceRecord, type Message } from './model.js';
 import { createOrchestrationRunner } from './orchestration-runner.js';
@@ -44,6 +46,8 @@ export interface EngineOptions {
   crashAt?: CrashHandler;
   /** How long stop() waits for running activities, episodes and entity batches (default 30 s). */
   stopTimeoutMs?: number;
+  /** Pause between callHttp polls when a 202 has no Retry-After (the extension's default: 30 s). */
+  httpAsyncSleepMs?: number;
 }
 
 /** The engine plus what tests and tools need beyond the DurableEngine contract. */
@@ -73,6 +77,7 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
     longRunningTimerInterval,
     maximumShortTimerMs: parseTimeSpan(maximumShortTimer),
     longRunningTimerIntervalMs: parseTimeSpan(longRunningTimerInterval),
+    httpAsyncSleepMs: opts.httpAsyncSleepMs ?? 30_000,
     crashAt,
   });
   const work = createWorkRunner(rt, invoker, crashAt);
@@ -92,7 +97,10 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
         playedJson: events.join(','),
       });
     }
-    for (const row of s.loadEntities()) rt.entityStates.set(row.id, row.state);
+    for (const row of s.loadEntities()) {
+      rt.entityStates.set(row.id, row.state);
+      rt.entityUpdatedAt.set(row.id, row.updatedAt ?? 0);
+    }
     for (const row of s.loadMessages()) {
       rt.nextSeq = Math.max(rt.nextSeq, row.seq + 1);
       rt.deliver(JSON.parse(row.body) as Message);
@@ -257,6 +265,35 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
       for (const m of rt.timers.ofInstance(instanceId))
         rt.timers.cancel(instanceId, m.event.TimerId as number);
       return { instancesDeleted: 1 };
+    },
+
+    async rewind(instanceId, reason) {
+      requireInstance(instanceId);
+      enqueue(instanceId, historyEvent(EXECUTION_REWOUND, clock.now(), { Reason: reason ?? null }));
+    },
+
+    async listEntities(q) {
+      db().flush();
+      const prefix = q.entityName === undefined ? '@' : `@${q.entityName.toLowerCase()}@`;
+      const from = q.lastOperationFrom ?? -Infinity;
+      const to = q.lastOperationTo ?? clock.now();
+      const matches = [...rt.entityStates.keys()]
+        .filter((id) => id.startsWith(prefix))
+        .filter((id) => {
+          const at = rt.entityUpdatedAt.get(id) ?? 0;
+          return at >= from && at <= to;
+        })
+        .sort();
+      const offset = q.continuationToken ? Number(q.continuationToken) || 0 : 0;
+      const top = q.top && q.top > 0 ? q.top : 100;
+      const entities: EntityStatus[] = matches.slice(offset, offset + top).map((id) => ({
+        entityId: parseEntityId(id),
+        lastOperationTime: new Date(rt.entityUpdatedAt.get(id) ?? 0).toISOString(),
+        state: q.fetchState ? parseJson(rt.entityStates.get(id)) : null,
+      }));
+      return offset + top < matches.length
+        ? { entities, continuationToken: String(offset + top) }
+        : { entities };
     },
 
     async signalEntity(entityName, key, operation, input) {

@@ -8,6 +8,8 @@ import { FunctionError, type AppInvoker, type EntityBatchResult, type HistoryEve
 import { batchOutgoing, batchRequest, failedBatch, parseEntityId } from './entity-batch.js';
 import { EventType, failureDetails, historyEvent } from './events.js';
 import type { ActivityMessage, Message } from './model.js';
+import { HTTP_ACTIVITY, type ExtensionHttpRequest } from './durable-http.js';
+import { runHttpActivity } from './http-activity.js';
 import type { Runtime } from './runtime.js';
 
 export function createWorkRunner(
@@ -21,7 +23,10 @@ export function createWorkRunner(
       let event: HistoryEvent;
       try {
         const input: unknown = m.input === null ? undefined : JSON.parse(m.input);
-        const result = await invoker.invokeActivity(m.name, input, m.target);
+        const result =
+          m.name === HTTP_ACTIVITY
+            ? await runHttpActivity(input as ExtensionHttpRequest)
+            : await invoker.invokeActivity(m.name, input, m.target);
         event = historyEvent(EventType.TaskCompleted, rt.clock.now(), {
           TaskScheduledId: m.taskId,
           // The library JSON.parses Result: a function that returns nothing completes with null.
@@ -92,12 +97,17 @@ export function createWorkRunner(
       rt.db().transaction(() => {
         const s = rt.db();
         for (const m of ops) s.deleteMessage(m.seq);
-        if (exists) s.putEntity(id, newState);
+        if (exists) s.putEntity(id, newState, rt.clock.now());
         else s.deleteEntity(id);
         for (const out of outgoing) delivered.push(rt.persistMessage(out));
       });
-      if (exists) rt.entityStates.set(id, newState);
-      else rt.entityStates.delete(id);
+      if (exists) {
+        rt.entityStates.set(id, newState);
+        rt.entityUpdatedAt.set(id, rt.clock.now());
+      } else {
+        rt.entityStates.delete(id);
+        rt.entityUpdatedAt.delete(id);
+      }
       delivered.forEach((m) => rt.deliver(m));
     } finally {
       rt.runningEntities.delete(id);

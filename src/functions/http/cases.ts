@@ -1,12 +1,13 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
-import { backfillOnce, listCases, parseCaseListQuery } from '../../api/case-index';
+import { parseCaseListQuery } from '../../api/case-index';
 import { caseStatusOf, isCaseInstance, type InstanceLike } from '../../api/cases';
 import { conflict, jsonResponse } from '../../api/errors';
 import { manualCaseInput, parseManualCaseRequest } from '../../api/manual-case';
 import { caseSettingsFrom } from '../../cases/types';
 import { analystIdentity } from '../../api/principal';
+import { listCaseSummaries } from '../../api/review';
 import { ApiRoutes } from '../../api/routes';
 import { registerRoute } from './register';
 import { config } from '../../config';
@@ -14,7 +15,6 @@ import { orchestrations } from '../../durable/activities';
 import { CustomerProfileOps, Entities } from '../../names';
 import { findInstance, readEntity, startOnce } from '../../durable/client';
 import { isFinished } from '../../durable/status';
-import { caseRecords } from '../../records';
 import { recordOpened } from '../../records/writes';
 
 /** Bodies of manual cases are small; a generous fixed cap (events are limited to 50 by the schema). */
@@ -98,10 +98,7 @@ export async function listCasesHttp(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const q = parseCaseListQuery(request.query);
-  const records = caseRecords();
-  const client = df.getClient(context);
-  await backfillOnce(records, async () => (await client.getStatusAll()) as unknown as InstanceLike[]);
-  return jsonResponse(200, await listCases(records, q));
+  return jsonResponse(200, await listCaseSummaries(df.getClient(context), q));
 }
 
 registerRoute(ApiRoutes.createCase, createCaseHttp, { durableClient: true });
