@@ -8,6 +8,7 @@ import { clientBindingData, type ClientBindingOptions } from './server/client-bi
 import { createDurableApi } from './server/durable-api.js';
 import { createHttpRouteTable } from './server/http-routes.js';
 import { createFrontDoor } from './server/http-server.js';
+import { checkFunctions, type FunctionInError } from './server/function-check.js';
 import { createHostKeys, generateKey } from './server/keys.js';
 import { createTimerScheduler } from './server/timer-triggers.js';
 import { createMcpEndpoint, MCP_WEBHOOK_PATH } from './mcp/index.js';
@@ -56,6 +57,8 @@ export interface OfflineHost {
   readonly engine: OfflineEngine;
   readonly invoker: AppInvoker;
   readonly functions: readonly FunctionInfo[];
+  /** Functions the host reported in error at start and does not run (as `func start` does). */
+  readonly functionErrors: readonly FunctionInError[];
   /** Full URL of an HTTP-triggered function's route template, e.g. `http://127.0.0.1:7071/api/cases/{caseId}`. */
   urlOf(functionName: string): string;
   /** Virtual clock: moves time forward, firing due durable timers (and timer triggers when enabled) in order. */
@@ -97,7 +100,11 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
     })());
 
   try {
-    const invoker = await loadApp(appDir, opts.appLog ? { log: opts.appLog } : {});
+    const loaded = await loadApp(appDir, opts.appLog ? { log: opts.appLog } : {});
+    // Functions in error (unsupported binding, unresolved %setting%) are reported and never run.
+    const indexed = checkFunctions(loaded.functions);
+    for (const e of indexed.errors) log(`[host] ${e.message}`);
+    const invoker = indexed.errors.length === 0 ? loaded : { ...loaded, functions: indexed.runnable };
     const keys = createHostKeys({
       functionKey: opts.functionKey ?? process.env['LOCAL_FUNCTION_KEY'] ?? undefined,
       masterKey: opts.masterKey ?? process.env['LOCAL_MASTER_KEY'] ?? undefined,
@@ -172,6 +179,7 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
       engine,
       invoker,
       functions: invoker.functions,
+      functionErrors: indexed.errors,
       urlOf(name) {
         const fn = invoker.functions.find((f) => f.name === name && f.trigger === 'httpTrigger');
         if (!fn) throw new Error(`No HTTP-triggered function named '${name}'.`);

@@ -8,7 +8,14 @@ import type { HistoryEvent, OrchestratorResponse } from '../types.js';
 import type { DtfxAction } from './dtfx-context.js';
 import { EventType, failureDetails, historyEvent, iso, type FailureDetails } from './events.js';
 import type { ActivityMessage, EntityMessage, InstanceRecord, OrchestrationMessage } from './model.js';
-import { replayEpisode, type KnownFunctions, type ShimSettings, type Warning } from './shim-replay.js';
+import { instanceIdProblem, payloadProblem } from './limits.js';
+import {
+  replayEpisode,
+  type Completion,
+  type KnownFunctions,
+  type ShimSettings,
+  type Warning,
+} from './shim-replay.js';
 
 export type Outgoing =
   Omit<OrchestrationMessage, 'seq'> | Omit<EntityMessage, 'seq'> | Omit<ActivityMessage, 'seq'>;
@@ -80,8 +87,17 @@ export function applyResponse(
     settings,
   });
   episode.warnings.push(...decision.warnings);
-  for (const action of decision.scheduled) schedule(episode, action);
   const completion = decision.completion;
+  const overLimit = limitProblem(record, decision.scheduled, completion);
+  if (overLimit) {
+    // Nothing of this episode reaches DTS: the instance fails, as an oversized action does there.
+    fail(episode, overLimit, {
+      ...failureDetails('InvalidOperationException', overLimit),
+      IsNonRetriable: true,
+    });
+    return;
+  }
+  for (const action of decision.scheduled) schedule(episode, action);
   if (!completion) return;
   switch (completion.status) {
     case 'Completed': {
@@ -118,6 +134,33 @@ export function applyResponse(
       return;
     }
   }
+}
+
+/** The first payload or instance id of this episode that DTS would refuse (limits.ts). */
+function limitProblem(
+  record: InstanceRecord,
+  scheduled: readonly DtfxAction[],
+  completion: Completion | undefined,
+): string | undefined {
+  const checks: Array<string | undefined> = [
+    payloadProblem(`The custom status of orchestration '${record.name}'`, record.customStatus),
+  ];
+  for (const a of scheduled) {
+    if (a.type === 'scheduleTask')
+      checks.push(payloadProblem(`The input of activity '${a.name}' (task #${a.id})`, a.invocationInput));
+    else if (a.type === 'createSubOrchestration') {
+      checks.push(instanceIdProblem(a.instanceId));
+      checks.push(payloadProblem(`The input of sub-orchestration '${a.name}' (task #${a.id})`, a.input));
+    } else if (a.type === 'sendEvent')
+      checks.push(payloadProblem(`The entity operation sent to '${a.instanceId}' (task #${a.id})`, a.input));
+  }
+  if (completion?.status === 'Completed')
+    checks.push(payloadProblem(`The output of orchestration '${record.name}'`, completion.output));
+  if (completion?.status === 'ContinuedAsNew')
+    checks.push(
+      payloadProblem(`The continue-as-new input of orchestration '${record.name}'`, completion.input),
+    );
+  return checks.find((c) => c !== undefined);
 }
 
 /** The scheduling event of one new task and the message that carries it out. */

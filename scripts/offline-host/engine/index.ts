@@ -22,6 +22,7 @@ import { NullStore, SqliteStore, type Store } from '../store/sqlite-store.js';
 import { crashPointsFromEnv, type CrashHandler } from './crash.js';
 import { entityInstanceId, parseEntityId } from './entity-batch.js';
 import { EXECUTION_REWOUND } from './rewind.js';
+import { checkPayload, instanceIdProblem, LimitError } from './limits.js';
 import { EventType, historyEvent } from './events.js';
 import { TERMINAL, type InstanceRecord, type Message } from './model.js';
 import { createOrchestrationRunner } from './orchestration-runner.js';
@@ -166,6 +167,8 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
       );
       if (!fn) throw new NotFoundError(`The app has no orchestration function named '${orchestrationName}'.`);
       const id = startOpts.instanceId ?? randomUUID().replace(/-/g, '');
+      const badId = instanceIdProblem(id);
+      if (badId) throw new LimitError(badId);
       const existing = rt.records.get(id);
       if (existing && !TERMINAL.has(existing.status)) {
         throw new ConflictError(
@@ -173,6 +176,7 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
         );
       }
       const input = startOpts.input === undefined ? null : JSON.stringify(startOpts.input);
+      checkPayload(`The input of orchestration '${fn.name}'`, input);
       let delivered: Message[] = [];
       db().transaction(() => {
         delivered = orchestrations.createInstance(id, fn.name, input, clock.now());
@@ -216,13 +220,12 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
 
     async raiseEvent(instanceId, eventName, data) {
       requireActive(instanceId, 'raise an event to');
+      const input = data === undefined ? null : JSON.stringify(data);
+      checkPayload(`The payload of event '${eventName}'`, input);
       // Not tied to an execution (no executionId): a raised event survives continue-as-new.
       enqueue(
         instanceId,
-        historyEvent(EventType.EventRaised, clock.now(), {
-          Name: eventName,
-          Input: data === undefined ? null : JSON.stringify(data),
-        }),
+        historyEvent(EventType.EventRaised, clock.now(), { Name: eventName, Input: input }),
       );
     },
 
@@ -297,6 +300,11 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
     },
 
     async signalEntity(entityName, key, operation, input) {
+      if (input !== undefined)
+        checkPayload(
+          `The input of operation '${operation}' on entity '@${entityName}@${key}'`,
+          JSON.stringify(input),
+        );
       let msg: Message | undefined;
       db().transaction(() => {
         msg = rt.persistMessage({

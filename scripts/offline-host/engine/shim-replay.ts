@@ -119,7 +119,14 @@ export function replayEpisode(input: ShimReplayInput): ShimDecision {
           return (yield call()) as HistoryEvent;
         } catch (err) {
           const details = err instanceof DurableTaskFailure ? err.event.FailureDetails : undefined;
-          if ((details as { IsNonRetriable?: boolean } | undefined)?.IsNonRetriable) throw err;
+          if ((details as { IsNonRetriable?: boolean } | undefined)?.IsNonRetriable) {
+            warn(
+              'nonretriable-retry',
+              'A task called with a retry policy failed with a non-retriable failure: DurableTask.Core stops retrying at ' +
+                'once, without a retry timer, but durable-functions still waits for one, so this orchestration waits forever.',
+            );
+            throw err;
+          }
           last = err;
         }
         if (attempt + 1 === policy.maxNumberOfAttempts) {

@@ -9,6 +9,7 @@ import { batchOutgoing, batchRequest, failedBatch, parseEntityId } from './entit
 import { EventType, failureDetails, historyEvent } from './events.js';
 import type { ActivityMessage, Message } from './model.js';
 import { HTTP_ACTIVITY, type ExtensionHttpRequest } from './durable-http.js';
+import { checkPayload, LimitError, payloadProblem } from './limits.js';
 import { runHttpActivity } from './http-activity.js';
 import type { Runtime } from './runtime.js';
 
@@ -27,16 +28,21 @@ export function createWorkRunner(
           m.name === HTTP_ACTIVITY
             ? await runHttpActivity(input as ExtensionHttpRequest)
             : await invoker.invokeActivity(m.name, input, m.target);
+        // The library JSON.parses Result: a function that returns nothing completes with null.
+        const json = result === undefined ? 'null' : JSON.stringify(result);
+        checkPayload(`The output of activity '${m.name}' (task #${m.taskId})`, json);
         event = historyEvent(EventType.TaskCompleted, rt.clock.now(), {
           TaskScheduledId: m.taskId,
-          // The library JSON.parses Result: a function that returns nothing completes with null.
-          Result: result === undefined ? 'null' : JSON.stringify(result),
+          Result: json,
         });
       } catch (err) {
         const e =
           err instanceof FunctionError
             ? err
-            : new FunctionError(err instanceof Error ? err.message : String(err), 'Error');
+            : new FunctionError(
+                err instanceof Error ? err.message : String(err),
+                err instanceof LimitError ? err.name : 'Error',
+              );
         event = historyEvent(EventType.TaskFailed, rt.clock.now(), {
           TaskScheduledId: m.taskId,
           Reason: e.message,
@@ -84,6 +90,19 @@ export function createWorkRunner(
       } else {
         try {
           result = await invoker.invokeEntity(fn, batchRequest(id, state, ops));
+          // DTS refuses an oversized state (or reply): the batch is rolled back and every caller told why.
+          const overLimit =
+            payloadProblem(`The state of entity '${id}'`, result.entityExists ? result.entityState : null) ??
+            result.results
+              .map((r, i) =>
+                payloadProblem(`The result of operation '${ops[i]?.op.name}' on entity '${id}'`, r.result),
+              )
+              .find((p) => p !== undefined);
+          if (overLimit) {
+            rt.log(`[host] WARNING ${overLimit} The batch of ${ops.length} operation(s) was rolled back.`);
+            result = failedBatch(ops, overLimit);
+            keepState = true;
+          }
         } catch (err) {
           result = failedBatch(ops, err instanceof Error ? err.message : String(err));
           keepState = true;

@@ -9,6 +9,7 @@ import {
   type RuntimeStatus,
 } from '../types.js';
 import { checkStatusPayload, type ClientBindingOptions } from './client-binding.js';
+import { LimitError } from '../engine/limits.js';
 
 /**
  * The Durable extension's HTTP API (HttpApiHandler), served for both the client's RPC base URL and
@@ -138,6 +139,16 @@ function parseJsonBody(body: Buffer): { ok: true; value: unknown } | { ok: false
 const isJson = (headers: Record<string, string>) =>
   /^application\/json\b/i.test(headers['content-type'] ?? '');
 
+/** DurableClient.StartNewAsync's own checks (its ArgumentException arguments are the wrong way round). */
+function extensionInstanceIdProblem(id: string): string | undefined {
+  if (id.startsWith('@')) return "instanceId (Parameter 'Orchestration instance ids must not start with @.')";
+  // eslint-disable-next-line no-control-regex
+  if (/[/\\?#\u0000-\u001f\u007f-\u009f]/.test(id))
+    return "instanceId (Parameter 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.')";
+  if (id.length > 256) return 'Instance ID lengths must not exceed 256 characters.';
+  return undefined;
+}
+
 export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Promise<ApiResponse> {
   const { engine } = deps;
 
@@ -199,6 +210,8 @@ export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Pro
     }
     const parsed = parseJsonBody(req.body);
     if (!parsed.ok) return error(400, 'Invalid JSON content', jsonError(parsed.message));
+    const badId = instanceId ? extensionInstanceIdProblem(instanceId) : undefined;
+    if (badId) return error(400, 'One or more of the arguments submitted is incorrect', argumentError(badId));
     const id = await engine.startNew(fn, {
       instanceId: instanceId || undefined,
       input: parsed.value ?? undefined,
@@ -371,6 +384,12 @@ export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Pro
     } catch (err) {
       if (err instanceof NotFoundError) return res(404);
       if (err instanceof GoneError) return res(410);
+      // DTS refuses the payload or id: the client call fails as a backend error does.
+      if (err instanceof LimitError)
+        return error(500, 'Something went wrong while processing your request', {
+          message: err.message,
+          type: 'Grpc.Core.RpcException',
+        });
       if (err instanceof ConflictError)
         return error(500, 'Something went wrong while processing your request', {
           message: err.message,
