@@ -1,4 +1,3 @@
-import { isFinished } from '../durable/status';
 import { recordFromStatus } from '../records/record';
 import type { CaseRecord, CaseRecordStore } from '../records/types';
 import {
@@ -11,7 +10,7 @@ import {
 } from './cases';
 import type { CaseStatus } from '../cases/types';
 import type { AnalystDecision } from '../review/types';
-import { decide, parseDecisionRequest } from './decision';
+import { decide, instanceState, parseDecisionRequest, type InstanceState } from './decision';
 import { conflict, notFound } from './errors';
 import type { AnalystIdentity } from './principal';
 import { isValidInstanceId } from './ids';
@@ -110,7 +109,7 @@ export async function submitDecisionTo(
   const req = parseDecisionRequest(body);
   const target = await decisionTarget(src, caseId);
   const { analyst, source } = identify(req.analyst);
-  const verdict = decide(caseId, target.status, target.running, req, analyst, now);
+  const verdict = decide(caseId, target.status, target.state, req, analyst, now);
   switch (verdict.kind) {
     case 'repeat':
       return {
@@ -145,10 +144,10 @@ export async function submitDecisionTo(
 async function decisionTarget(
   src: Pick<CaseSources, 'instance' | 'records'>,
   caseId: string,
-): Promise<{ status: CaseStatus; running: boolean }> {
+): Promise<{ status: CaseStatus; state: InstanceState }> {
   const instance = await src.instance(caseId);
   if (instance && isCaseInstance(instance))
-    return { status: caseStatusOf(instance).status, running: !isFinished(instance.runtimeStatus) };
+    return { status: caseStatusOf(instance).status, state: instanceState(instance.runtimeStatus) };
   const record = instance ? undefined : await src.records.getCase(caseId);
   if (!record) throw notFound(`no case with id '${caseId}'`);
   const stub: CaseStatus = {
@@ -159,5 +158,5 @@ async function decisionTarget(
     timeline: [],
     evidenceCount: 0,
   };
-  return { status: record.status ?? stub, running: false };
+  return { status: record.status ?? stub, state: 'finished' };
 }
