@@ -7,6 +7,7 @@ import { accountActivity } from '../../durable/entities';
 import { readEntity, registerActivity } from '../../durable/typed';
 import { aggregateRisk, explanationsOf, writeReasoning } from '../../investigation/aggregate';
 import { runSpecialist } from '../../investigation/specialists';
+import { recordAdvance } from '../../records/writes';
 import { clearanceFor } from '../../review/policy-autoclear';
 
 /** One model client per worker process: SDK clients keep connections and token caches. */
@@ -21,7 +22,12 @@ registerActivity(activities.investigateSpecialist, {
   extraInputs: [df.input.durableClient()],
   handler: async (input, context) => {
     const cfg = config();
-    const record = await readEntity(df.getClient(context), accountActivity, input.alert.customerId);
+    const { caseId, round, alert } = input;
+    // The case index learns a new round as soon as it starts (after a reject, it is no longer awaiting).
+    const at = new Date().toISOString();
+    const advance = { caseId, customerId: alert.customerId, rule: alert.rule, round, at };
+    await recordAdvance({ ...advance, stage: 'investigating' }, (m) => context.warn(m));
+    const record = await readEntity(df.getClient(context), accountActivity, alert.customerId);
     const { findings, transcript } = await runSpecialist(
       input.specialist,
       {
