@@ -80,10 +80,9 @@ beforeAll(async () => {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"sky":"clear"}');
     else if (req.url === '/jobs')
       res.writeHead(202, { Location: `${apiBase}/jobs/status`, 'Retry-After': '10' }).end();
-    else if (req.url === '/jobs/status')
-      polls++ === 0
-        ? res.writeHead(202, { Location: `${apiBase}/jobs/status`, 'Retry-After': '10' }).end()
-        : res.writeHead(200).end('job done');
+    else if (req.url === '/jobs/status' && polls++ === 0)
+      res.writeHead(202, { Location: `${apiBase}/jobs/status`, 'Retry-After': '10' }).end();
+    else if (req.url === '/jobs/status') res.writeHead(200).end('job done');
     else res.writeHead(404).end();
   });
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
