@@ -19,3 +19,4 @@ import './functions/activities/executeAction';
 import './functions/mcpTools';
 import './functions/simulator';
 import './functions/http';
+import './functions/records';
