@@ -118,14 +118,16 @@ const stringArgs = (args: Record<string, unknown>): URLSearchParams => {
 };
 
 /**
- * The case once the orchestration has taken the decision (it leaves this round's wait), read again for a
- * short while; after that, the view as it stands (the decision is recorded either way).
+ * The case once the orchestration has taken the decision — left this round's wait, and finished an
+ * approved action — read again for up to 3 s; after that, the view as it stands (the decision is
+ * recorded either way; a rejected round's new investigation is not waited for).
  */
 async function settledView(client: df.DurableClient, caseId: string, round: number): Promise<CaseView> {
   const until = Date.now() + 3000;
   for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
     const view = caseView(await readCase(client, caseId));
-    if (!view.awaitingDecision || view.round !== round || Date.now() >= until) return view;
+    const pending = (view.awaitingDecision && view.round === round) || view.stage === 'executing';
+    if (!pending || Date.now() >= until) return view;
     await new Promise((r) => setTimeout(r, delay));
   }
 }

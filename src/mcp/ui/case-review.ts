@@ -46,6 +46,7 @@ function handle(result: CallToolResult): void {
     current = data.case;
     renderCase(data.case);
     tick();
+    followUp(data.case);
   } else if (data.cases)
     renderList({ cases: data.cases, count: data.count ?? data.cases.length }, (id) => void openCase(id));
 }
@@ -94,6 +95,22 @@ async function decide(decision: 'approve' | 'reject'): Promise<void> {
   } finally {
     setBusy(false);
   }
+}
+
+/** While the case works (an action executing, a new round investigating), read it again now and then. */
+let follow: ReturnType<typeof setTimeout> | undefined;
+let followed = 0;
+function followUp(v: CaseView): void {
+  clearTimeout(follow);
+  if (v.stage !== 'executing' && v.stage !== 'investigating') {
+    followed = 0;
+    return;
+  }
+  if (followed++ >= 40) return;
+  follow = setTimeout(() => {
+    if (current?.caseId === v.caseId)
+      void call(ReviewTools.getCase, { caseId: v.caseId }).then(handle, () => undefined);
+  }, 3000);
 }
 
 function setBusy(busy: boolean): void {
