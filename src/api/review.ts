@@ -1,7 +1,6 @@
 import type * as df from 'durable-functions';
 import { config, dashboardUrl } from '../config';
 import { findInstance, readEntity, type InstanceLike } from '../durable/client';
-import { isFinished } from '../durable/status';
 import { Entities, Events } from '../names';
 import {
   caseDetail,
@@ -13,7 +12,7 @@ import {
   type CaseListQuery,
   type CaseSummary,
 } from './cases';
-import { decide, parseDecisionRequest } from './decision';
+import { decide, instanceState, parseDecisionRequest } from './decision';
 import { conflict, notFound } from './errors';
 import { isValidInstanceId } from './ids';
 import type { AnalystIdentity } from './principal';
@@ -103,7 +102,7 @@ export async function submitDecision(
   const verdict = decide(
     instance.instanceId,
     status,
-    !isFinished(instance.runtimeStatus),
+    instanceState(instance.runtimeStatus),
     req,
     analyst,
     new Date().toISOString(),
