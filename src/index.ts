@@ -20,3 +20,4 @@ import './functions/mcpTools';
 import './functions/mcpCaseReview';
 import './functions/simulator';
 import './functions/http';
+import './functions/records';
