@@ -1,7 +1,9 @@
-import { app, McpTextContent, McpToolResponse, type InvocationContext } from '@azure/functions';
+import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { accountActivity } from '../durable/entities.js';
 import { readEntity } from '../durable/typed.js';
+import { toolResponse } from '../mcp/results';
+import { toolCall } from '../mcp/trigger';
 import {
   AS_OF_ARG,
   callTool,
@@ -15,24 +17,8 @@ import { mcpToolProperties } from '../tools/mcpProperties.js';
 /**
  * The read tools, exposed to outside agents over the Functions MCP extension. Same definitions,
  * validation and results as in-process calls. Action tools are deliberately not exposed here: they go
- * through the account ledger with analyst approval.
+ * through the account ledger with analyst approval (decide_case, src/functions/mcpCaseReview.ts).
  */
-
-/** The tool arguments of one MCP invocation: the trigger input's `arguments`, or the host's trigger metadata. */
-export function mcpArguments(input: unknown, context: Pick<InvocationContext, 'triggerMetadata'>): unknown {
-  const value = typeof input === 'string' ? safeJson(input) : input;
-  if (value && typeof value === 'object' && 'arguments' in value)
-    return (value as { arguments: unknown }).arguments;
-  return context.triggerMetadata?.['mcptoolargs'] ?? {};
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Reads a customer's live account record for a tool call (the app reads it through its durable client). */
 export type LiveReader = (customerId: string, context: InvocationContext) => Promise<LiveSource | undefined>;
@@ -42,8 +28,8 @@ export type LiveReader = (customerId: string, context: InvocationContext) => Pro
  * history is anchored to now (the wall clock at this edge), unless the caller passes `as_of`.
  */
 export function mcpToolHandler(toolName: string, readLive?: LiveReader) {
-  return async (input: unknown, context: InvocationContext): Promise<McpToolResponse> => {
-    const args = mcpArguments(input, context);
+  return async (input: unknown, context: InvocationContext) => {
+    const { args } = toolCall(input, context.triggerMetadata);
     const customerId = customerOfArgs(args);
     const live = readLive && customerId ? await readLive(customerId, context) : undefined;
     const hasAsOf = !!args && typeof args === 'object' && AS_OF_ARG in args;
@@ -52,8 +38,11 @@ export function mcpToolHandler(toolName: string, readLive?: LiveReader) {
       ...(live ? { live } : {}),
     };
     const outcome = await callTool(toolName, args, ctx);
-    const text = outcome.ok ? JSON.stringify(outcome.result) : outcome.error;
-    return new McpToolResponse({ content: [new McpTextContent(text)], isError: !outcome.ok });
+    return toolResponse(
+      outcome.ok
+        ? { ok: true, text: JSON.stringify(outcome.result) }
+        : { ok: false, text: outcome.error, structured: { error: outcome.error, status: 400 } },
+    );
   };
 }
 
