@@ -258,7 +258,8 @@ export function* investigateCaseOrchestrator(
       if (late === 0)
         return yield* close(
           'auto_cleared',
-          `risk ${assessment.riskScore.toFixed(2)} below ${settings.riskThreshold}`,
+          assessment.clearance?.reason ??
+            `risk ${assessment.riskScore.toFixed(2)} below ${settings.riskThreshold}`,
         );
       if (status.round < settings.maxRounds) {
         update(
