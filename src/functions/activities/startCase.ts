@@ -4,6 +4,7 @@ import { caseSettingsFrom, type CaseInput } from '../../cases/types';
 import { config } from '../../config';
 import type { Alert } from '../../detection/schema';
 import { publish } from '../../events/bus';
+import { recordOpened } from '../../records/writes';
 import { caseTelemetry } from '../../telemetry';
 import { activities, orchestrations } from '../../durable/activities';
 import { findInstance } from '../../durable/client';
@@ -62,12 +63,9 @@ export function caseInputFor(
 async function startIfAbsent(client: DurableClient, caseId: string, alert: Alert): Promise<boolean> {
   const existing = await findInstance(client, caseId);
   if (!existing) {
-    await startOrchestration(
-      client,
-      orchestrations.investigateCase,
-      caseId,
-      caseInputFor(caseId, alert, 'detection'),
-    );
+    const input = caseInputFor(caseId, alert, 'detection');
+    await recordOpened(input, new Date().toISOString());
+    await startOrchestration(client, orchestrations.investigateCase, caseId, input);
     return true;
   }
   const opener = (existing.input as Partial<CaseInput> | undefined)?.alert?.alertId;

@@ -1,7 +1,8 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
-import { caseStatusOf, isCaseInstance, parseCaseListQuery, type InstanceLike } from '../../api/cases';
+import { parseCaseListQuery } from '../../api/case-index';
+import { caseStatusOf, isCaseInstance, type InstanceLike } from '../../api/cases';
 import { conflict, jsonResponse } from '../../api/errors';
 import { manualCaseInput, parseManualCaseRequest } from '../../api/manual-case';
 import { caseSettingsFrom } from '../../cases/types';
@@ -14,6 +15,7 @@ import { orchestrations } from '../../durable/activities';
 import { CustomerProfileOps, Entities } from '../../names';
 import { findInstance, readEntity, startOnce } from '../../durable/client';
 import { isFinished } from '../../durable/status';
+import { recordOpened } from '../../records/writes';
 
 /** Bodies of manual cases are small; a generous fixed cap (events are limited to 50 by the schema). */
 const CASE_MAX_BYTES = 256 * 1024;
@@ -42,6 +44,8 @@ export async function createCaseHttp(
         statusUrl: caseUrl(request, openCaseId),
       });
     }
+    // Recorded before the start: a record with no case is harmless, a case missing from the index is not.
+    await recordOpened(input, new Date().toISOString());
     created = (await startOnce(client, orchestrations.investigateCase, input.caseId, input)) === 'started';
     // Detected alerts for this customer now join this case instead of opening a parallel one.
     if (created) {
@@ -88,7 +92,7 @@ async function openCaseOf(client: df.DurableClient, customerId: string): Promise
   return open?.instanceId;
 }
 
-/** GET /api/cases?status=&customerId=&limit=: summaries, newest first. */
+/** GET /api/cases?status=&outcome=&riskLevel=&rule=&customerId=&q=&sort=&limit=&cursor=: one page of the index. */
 export async function listCasesHttp(
   request: HttpRequest,
   context: InvocationContext,
