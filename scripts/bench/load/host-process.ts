@@ -55,7 +55,10 @@ export async function startHostProcess(opts: {
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The host did not start within 120 s:\n${out}`)), 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`The host did not start within 120 s:\n${out}`)),
+      120_000,
+    );
     const check = () => {
       const m = /Offline host listening on (http:\/\/\S+)/.exec(out);
       if (m) {
