@@ -19,5 +19,6 @@ import './functions/activities/executeAction';
 import './functions/mcpTools';
 import './functions/mcpCaseReview';
 import './functions/simulator';
+import './functions/retention';
 import './functions/http';
 import './functions/records';
