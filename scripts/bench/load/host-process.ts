@@ -28,11 +28,14 @@ export async function startHostProcess(opts: {
   port?: number;
   env?: Record<string, string>;
   args?: string[];
+  /** Node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
+  nodeArgs?: string[];
 }): Promise<HostProcess> {
   const t0 = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...(opts.nodeArgs ?? []),
       '--import',
       'tsx',
       CLI,
