@@ -9,8 +9,10 @@ import { analystIdentity } from '../../api/principal';
 import { ApiRoutes } from '../../api/routes';
 import { registerRoute } from './register';
 import { config, dashboardUrl } from '../../config';
-import { Entities, Events } from '../../names';
-import { findInstance, readEntity } from '../../durable/client';
+import { Events } from '../../names';
+import { findInstance } from '../../durable/client';
+import { caseSession } from '../../durable/entities';
+import { readEntity } from '../../durable/typed';
 import { isFinished } from '../../durable/status';
 
 /** The path's case id, or 404: ids outside the instance-id charset never reach the backend. */
@@ -33,7 +35,8 @@ export async function getCaseHttp(
 ): Promise<HttpResponseInit> {
   const client = df.getClient(context);
   const instance = await caseInstance(client, pathCaseId(request));
-  const session = await readEntity(client, Entities.caseSession, instance.instanceId);
+  // The conversation is shown when readable; a missing or unreadable session leaves the status-only view.
+  const session = await readEntity(client, caseSession, instance.instanceId).catch(() => undefined);
   return jsonResponse(200, caseDetail(instance, session, dashboardUrl(config(), instance.instanceId)));
 }
 
