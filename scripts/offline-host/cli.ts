@@ -81,6 +81,9 @@ async function main(): Promise<void> {
     '',
     ...host.functions.map((f) => `        ${describe(host, f)}`),
     '',
+    ...(host.functionErrors.length > 0
+      ? ['Functions in error (not run):', '', ...host.functionErrors.map((e) => `        ${e.message}`), '']
+      : []),
     `Function key: ${host.functionKey}${keyFromEnv ? ' (from LOCAL_FUNCTION_KEY)' : ' (generated; set LOCAL_FUNCTION_KEY to keep one)'}`,
     `Master key:   ${host.masterKey}`,
     ...(host.mcpUrl

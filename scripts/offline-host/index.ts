@@ -7,8 +7,10 @@ import { applyEnvironment, readAppSettings, resolveSettingExpression } from './s
 import { clientBindingData, type ClientBindingOptions } from './server/client-binding.js';
 import { createDurableApi } from './server/durable-api.js';
 import { createHttpRouteTable } from './server/http-routes.js';
-import { createFrontDoor } from './server/http-server.js';
+import { createFrontDoor, MAX_REQUEST_BODY_BYTES } from './server/http-server.js';
+import { checkFunctions, type FunctionInError } from './server/function-check.js';
 import { createHostKeys, generateKey } from './server/keys.js';
+import { startRpcChannel } from './server/rpc-channel.js';
 import { createTimerScheduler } from './server/timer-triggers.js';
 import { createMcpEndpoint, MCP_WEBHOOK_PATH } from './mcp/index.js';
 import type { OfflineEngine } from './engine/index.js';
@@ -49,6 +51,8 @@ export interface OfflineHost {
   readonly masterKey: string;
   /** The Durable extension's system key (`code=` on `/runtime/webhooks/durabletask` URLs). */
   readonly systemKey: string;
+  /** The durable client channel the app's `df.getClient` uses: its own loopback port, secret in the path. */
+  readonly clientChannelUrl: string;
   /** The MCP extension's system key (`mcp_extension`) for `mcpUrl`, as x-functions-key or ?code=. */
   readonly mcpExtensionKey: string;
   /** `<baseUrl>/runtime/webhooks/mcp` (Streamable HTTP; legacy SSE at `/sse`); undefined with no MCP functions. */
@@ -56,6 +60,8 @@ export interface OfflineHost {
   readonly engine: OfflineEngine;
   readonly invoker: AppInvoker;
   readonly functions: readonly FunctionInfo[];
+  /** Functions the host reported in error at start and does not run (as `func start` does). */
+  readonly functionErrors: readonly FunctionInError[];
   /** Full URL of an HTTP-triggered function's route template, e.g. `http://127.0.0.1:7071/api/cases/{caseId}`. */
   urlOf(functionName: string): string;
   /** Virtual clock: moves time forward, firing due durable timers (and timer triggers when enabled) in order. */
@@ -76,13 +82,15 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
   // Like `func start`: local.settings.json Values become environment variables before the app loads,
   // without overriding variables already set.
   const restoreEnv = applyEnvironment(settings.values, opts.env);
-  // Shutdown order: timers, front door, engine (drains running work), appTerminate, environment.
+  // Shutdown order: timers, front door, engine (drains running work, which may still call the durable
+  // client), appTerminate, the client channel, environment.
   // Each step is registered once its resource exists, so a failed start undoes exactly what it did.
-  const steps: Partial<Record<'timers' | 'frontDoor' | 'engine' | 'appTerminate', () => Promise<void>>> = {};
+  const order = ['timers', 'frontDoor', 'engine', 'appTerminate', 'rpcChannel'] as const;
+  const steps: Partial<Record<(typeof order)[number], () => Promise<void>>> = {};
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
     (stopping ??= (async () => {
-      for (const name of ['timers', 'frontDoor', 'engine', 'appTerminate'] as const) {
+      for (const name of order) {
         try {
           await steps[name]?.();
         } catch (err) {
@@ -93,7 +101,11 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
     })());
 
   try {
-    const invoker = await loadApp(appDir, opts.appLog ? { log: opts.appLog } : {});
+    const loaded = await loadApp(appDir, opts.appLog ? { log: opts.appLog } : {});
+    // Functions in error (unsupported binding, unresolved %setting%) are reported and never run.
+    const indexed = checkFunctions(loaded.functions);
+    for (const e of indexed.errors) log(`[host] ${e.message}`);
+    const invoker = indexed.errors.length === 0 ? loaded : { ...loaded, functions: indexed.runnable };
     const keys = createHostKeys({
       functionKey: opts.functionKey ?? process.env['LOCAL_FUNCTION_KEY'] ?? undefined,
       masterKey: opts.masterKey ?? process.env['LOCAL_MASTER_KEY'] ?? undefined,
@@ -122,6 +134,14 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
     const mcpExtensionKey = opts.mcpExtensionKey ?? process.env['LOCAL_MCP_EXTENSION_KEY'] ?? generateKey();
     const mcp = createMcpEndpoint({ appDir, invoker, keys, extensionKey: mcpExtensionKey, log });
     const timers = createTimerScheduler({ functions: invoker.functions, invoker, clock, log });
+    const durableApi = createDurableApi({
+      engine,
+      binding: getBinding,
+      orchestratorNames: () =>
+        invoker.functions.filter((f) => f.trigger === 'orchestrationTrigger').map((f) => f.name),
+    });
+    const rpcChannel = await startRpcChannel({ durableApi, log, maxBodyBytes: MAX_REQUEST_BODY_BYTES });
+    steps.rpcChannel = () => rpcChannel.close();
     const frontDoor = createFrontDoor({
       invoker,
       routes,
@@ -129,12 +149,7 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
       log,
       runTimer: (name) => timers.fire(name),
       mcp,
-      durableApi: createDurableApi({
-        engine,
-        binding: getBinding,
-        orchestratorNames: () =>
-          invoker.functions.filter((f) => f.trigger === 'orchestrationTrigger').map((f) => f.name),
-      }),
+      durableApi,
     });
     const listenHost = opts.host ?? '127.0.0.1';
     const { port } = await frontDoor.listen(opts.port ?? 7071, listenHost);
@@ -148,6 +163,7 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
       taskHubName,
       connectionName: settings.connectionName,
       systemKey: keys.systemKey,
+      rpcBaseUrl: rpcChannel.baseUrl,
     };
     bound.binding = binding;
     invoker.setDurableClientBinding(clientBindingData(binding));
@@ -165,11 +181,13 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
       functionKey: keys.functionKey,
       masterKey: keys.masterKey,
       systemKey: keys.systemKey,
+      clientChannelUrl: rpcChannel.baseUrl,
       mcpExtensionKey,
       mcpUrl: mcp.registry.empty ? undefined : `${baseUrl}${MCP_WEBHOOK_PATH}`,
       engine,
       invoker,
       functions: invoker.functions,
+      functionErrors: indexed.errors,
       urlOf(name) {
         const fn = invoker.functions.find((f) => f.name === name && f.trigger === 'httpTrigger');
         if (!fn) throw new Error(`No HTTP-triggered function named '${name}'.`);

@@ -182,6 +182,26 @@ export interface InstanceQuery {
   showInput?: boolean;
 }
 
+/** The Durable HTTP API's entity query (HttpApiHandler.HandleListEntitiesRequestAsync → EntityQuery). */
+export interface EntityQuery {
+  /** Exact entity name (matched lower-case, as scheduler ids are). */
+  entityName?: string;
+  lastOperationFrom?: number;
+  /** Default: now. */
+  lastOperationTo?: number;
+  /** Page size; default 100. */
+  top?: number;
+  fetchState?: boolean;
+  continuationToken?: string;
+}
+
+/** DurableEntityStatus as the extension serializes it. */
+export interface EntityStatus {
+  entityId: { name: string; key: string };
+  lastOperationTime: string;
+  state: unknown;
+}
+
 export interface Clock {
   readonly kind: 'real' | 'virtual';
   now(): number;
@@ -217,6 +237,9 @@ export interface DurableEngine {
   suspend(instanceId: string, reason?: string): Promise<void>;
   resume(instanceId: string, reason?: string): Promise<void>;
   purge(instanceId: string): Promise<{ instancesDeleted: number }>;
+  /** Rewinds a failed instance (see engine/rewind.ts). */
+  rewind(instanceId: string, reason?: string): Promise<void>;
+  listEntities(q: EntityQuery): Promise<{ entities: EntityStatus[]; continuationToken?: string }>;
   signalEntity(entityName: string, key: string, operation: string, input?: unknown): Promise<void>;
   readEntityState(entityName: string, key: string): Promise<{ exists: boolean; state?: unknown }>;
   /** Resolves when no work is runnable now: queues empty, no episode/activity/entity batch running. */

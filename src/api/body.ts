@@ -38,7 +38,11 @@ export async function readBodyLimited(req: BodySource, maxBytes: number): Promis
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      // Drain, do not cancel: cancelling destroys the request, and with it the connection the host
+      // forwards requests on (the worker's HTTP proxy), so this 413 — or the next request on that
+      // connection — could be lost as a 500. Node's own server drains unread bodies the same way; the
+      // host's request size limit (100 MB) bounds what is read.
+      for (let rest = await reader.read(); !rest.done; rest = await reader.read());
       throw tooLarge(`body exceeds the limit of ${maxBytes} bytes`, { limit: maxBytes });
     }
     chunks.push(value);

@@ -1,4 +1,5 @@
 import type { CaseStatus, DecisionRecord } from '../cases/types';
+import { isFinished } from '../durable/status';
 import { AnalystDecision, DecisionRequest } from '../review/types';
 import { badRequest, zodFieldErrors } from './errors';
 import { decisionIdFor } from './ids';
@@ -19,17 +20,25 @@ export function parseDecisionRequest(body: unknown): DecisionRequest {
 export type DecisionVerdict =
   | { kind: 'raise'; event: AnalystDecision }
   | { kind: 'repeat'; previous: DecisionRecord }
-  | { kind: 'conflict'; error: string; details: { stage: string; round: number } };
+  | { kind: 'conflict'; error: string; details: { stage: string; round: number; suspended?: true } };
+
+/** Whether the case's instance can take a decision now: a suspended one would hold it unprocessed. */
+export type InstanceState = 'running' | 'suspended' | 'finished';
+
+export function instanceState(runtimeStatus: string): InstanceState {
+  if (runtimeStatus === 'Suspended') return 'suspended';
+  return isFinished(runtimeStatus) ? 'finished' : 'running';
+}
 
 /**
- * What to do with a valid decision for a case in `status` (`running` = the instance can still take
- * events). A decision already accepted for the same round, decision and action is a repeat: answered
- * without raising again. Otherwise the case must be awaiting a decision for exactly this round.
+ * What to do with a valid decision for a case in `status`. A decision already accepted for the same
+ * round, decision and action is a repeat: answered without raising again. Otherwise the instance must be
+ * running (not suspended, not finished) and the case awaiting a decision for exactly this round.
  */
 export function decide(
   caseId: string,
   status: CaseStatus,
-  running: boolean,
+  state: InstanceState,
   req: DecisionRequest,
   analyst: string,
   decidedAt: string,
@@ -43,7 +52,13 @@ export function decide(
   );
   if (previous) return { kind: 'repeat', previous };
   const details = { stage: status.stage, round: status.round };
-  if (!running || status.stage !== 'awaiting_decision')
+  if (state === 'suspended')
+    return {
+      kind: 'conflict',
+      error: 'case is suspended: a decision would wait unprocessed until it is resumed',
+      details: { ...details, suspended: true },
+    };
+  if (state === 'finished' || status.stage !== 'awaiting_decision')
     return { kind: 'conflict', error: 'case is not awaiting a decision', details };
   if (req.round !== status.round) {
     return {

@@ -212,7 +212,9 @@ const operations: Record<ApiRouteKey, Json> = {
       202: json(ref('DecisionAccepted'), 'decision delivered to the case'),
       400: error('invalid or unknown fields'),
       404: error('unknown case'),
-      409: error('case not awaiting a decision, or another round (details.stage, details.round)'),
+      409: error(
+        'case not awaiting a decision, another round, or suspended (details.stage, details.round, details.suspended)',
+      ),
       413: error('body too large'),
       415: error('not JSON'),
       ...keyed,

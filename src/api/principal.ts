@@ -5,7 +5,8 @@
  */
 export interface AnalystIdentity {
   analyst: string;
-  source: 'easy-auth' | 'body' | 'anonymous';
+  /** `mcp-key`: an MCP caller with only the extension key (src/mcp/identity.ts). */
+  source: 'easy-auth' | 'body' | 'anonymous' | 'mcp-key';
 }
 
 interface HeaderSource {

@@ -54,7 +54,7 @@ const items = (kind: string) => ui.page.locator(`#feed-list li[data-kind="${kind
 describe.skipIf(!BROWSER_AVAILABLE)('live feed', () => {
   it('shows simulator telemetry by type and alerts with the rule that fired', async () => {
     ui = await openConsole(browser, `${proxy.url}/api/console`, { key: KEY });
-    await expect.poll(() => ui.page.locator('#conn').textContent()).toContain('live');
+    await expect.poll(() => ui.page.locator('#conn').textContent(), { timeout: 10_000 }).toContain('live');
     await expect.poll(() => items('telemetry').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     expect(await items('telemetry').first().textContent()).toMatch(
       /C\d{3}.*\d+ events?: [a-z_]+ ×\d.*simulator/,

@@ -54,6 +54,15 @@ function serializeCookie(cookie: RpcHttpCookie): string {
 }
 
 const HOP_BY_HOP = new Set(['x-ms-invocation-id', 'connection', 'keep-alive', 'transfer-encoding']);
+/** Request headers that belong to the client's connection, not to the forwarded request (as a proxy drops them). */
+const HOP_BY_HOP_REQUEST = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'host',
+]);
 
 /**
  * Forwards a request to the library's streaming proxy and resolves with the response head; the body
@@ -74,8 +83,14 @@ export function sendToStreamProxy(
         port: proxy.port,
         method: request.method.toUpperCase(),
         path: `${target.pathname}${target.search}`,
+        // A connection of its own per request: a function that stops reading its body (or cancels it)
+        // makes the library destroy that connection, and a pooled one would take the next request down
+        // with it (ECONNRESET → 500). Loopback connects cost microseconds.
+        agent: false,
         headers: {
-          ...request.headers,
+          ...Object.fromEntries(
+            Object.entries(request.headers).filter(([k]) => !HOP_BY_HOP_REQUEST.has(k.toLowerCase())),
+          ),
           'x-ms-invocation-id': invocationId,
           'x-forwarded-host': target.host,
           'x-forwarded-proto': target.protocol.replace(':', ''),

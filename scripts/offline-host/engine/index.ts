@@ -13,13 +13,16 @@ import {
   type AppInvoker,
   type Clock,
   type DurableEngine,
+  type EntityStatus,
   type HistoryEvent,
   type InstanceQuery,
   type InstanceStatus,
 } from '../types.js';
 import { NullStore, SqliteStore, type Store } from '../store/sqlite-store.js';
 import { crashPointsFromEnv, type CrashHandler } from './crash.js';
-import { entityInstanceId } from './entity-batch.js';
+import { entityInstanceId, parseEntityId } from './entity-batch.js';
+import { EXECUTION_REWOUND } from './rewind.js';
+import { checkPayload, instanceIdProblem, LimitError } from './limits.js';
 import { EventType, historyEvent } from './events.js';
 import { TERMINAL, type InstanceRecord, type Message } from './model.js';
 import { createOrchestrationRunner } from './orchestration-runner.js';
@@ -44,6 +47,8 @@ export interface EngineOptions {
   crashAt?: CrashHandler;
   /** How long stop() waits for running activities, episodes and entity batches (default 30 s). */
   stopTimeoutMs?: number;
+  /** Pause between callHttp polls when a 202 has no Retry-After (the extension's default: 30 s). */
+  httpAsyncSleepMs?: number;
 }
 
 /** The engine plus what tests and tools need beyond the DurableEngine contract. */
@@ -73,6 +78,7 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
     longRunningTimerInterval,
     maximumShortTimerMs: parseTimeSpan(maximumShortTimer),
     longRunningTimerIntervalMs: parseTimeSpan(longRunningTimerInterval),
+    httpAsyncSleepMs: opts.httpAsyncSleepMs ?? 30_000,
     crashAt,
   });
   const work = createWorkRunner(rt, invoker, crashAt);
@@ -92,7 +98,10 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
         playedJson: events.join(','),
       });
     }
-    for (const row of s.loadEntities()) rt.entityStates.set(row.id, row.state);
+    for (const row of s.loadEntities()) {
+      rt.entityStates.set(row.id, row.state);
+      rt.entityUpdatedAt.set(row.id, row.updatedAt ?? 0);
+    }
     for (const row of s.loadMessages()) {
       rt.nextSeq = Math.max(rt.nextSeq, row.seq + 1);
       rt.deliver(JSON.parse(row.body) as Message);
@@ -158,6 +167,8 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
       );
       if (!fn) throw new NotFoundError(`The app has no orchestration function named '${orchestrationName}'.`);
       const id = startOpts.instanceId ?? randomUUID().replace(/-/g, '');
+      const badId = instanceIdProblem(id);
+      if (badId) throw new LimitError(badId);
       const existing = rt.records.get(id);
       if (existing && !TERMINAL.has(existing.status)) {
         throw new ConflictError(
@@ -165,6 +176,7 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
         );
       }
       const input = startOpts.input === undefined ? null : JSON.stringify(startOpts.input);
+      checkPayload(`The input of orchestration '${fn.name}'`, input);
       let delivered: Message[] = [];
       db().transaction(() => {
         delivered = orchestrations.createInstance(id, fn.name, input, clock.now());
@@ -208,13 +220,12 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
 
     async raiseEvent(instanceId, eventName, data) {
       requireActive(instanceId, 'raise an event to');
+      const input = data === undefined ? null : JSON.stringify(data);
+      checkPayload(`The payload of event '${eventName}'`, input);
       // Not tied to an execution (no executionId): a raised event survives continue-as-new.
       enqueue(
         instanceId,
-        historyEvent(EventType.EventRaised, clock.now(), {
-          Name: eventName,
-          Input: data === undefined ? null : JSON.stringify(data),
-        }),
+        historyEvent(EventType.EventRaised, clock.now(), { Name: eventName, Input: input }),
       );
     },
 
@@ -259,7 +270,41 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
       return { instancesDeleted: 1 };
     },
 
+    async rewind(instanceId, reason) {
+      requireInstance(instanceId);
+      enqueue(instanceId, historyEvent(EXECUTION_REWOUND, clock.now(), { Reason: reason ?? null }));
+    },
+
+    async listEntities(q) {
+      db().flush();
+      const prefix = q.entityName === undefined ? '@' : `@${q.entityName.toLowerCase()}@`;
+      const from = q.lastOperationFrom ?? -Infinity;
+      const to = q.lastOperationTo ?? clock.now();
+      const matches = [...rt.entityStates.keys()]
+        .filter((id) => id.startsWith(prefix))
+        .filter((id) => {
+          const at = rt.entityUpdatedAt.get(id) ?? 0;
+          return at >= from && at <= to;
+        })
+        .sort();
+      const offset = q.continuationToken ? Number(q.continuationToken) || 0 : 0;
+      const top = q.top && q.top > 0 ? q.top : 100;
+      const entities: EntityStatus[] = matches.slice(offset, offset + top).map((id) => ({
+        entityId: parseEntityId(id),
+        lastOperationTime: new Date(rt.entityUpdatedAt.get(id) ?? 0).toISOString(),
+        state: q.fetchState ? parseJson(rt.entityStates.get(id)) : null,
+      }));
+      return offset + top < matches.length
+        ? { entities, continuationToken: String(offset + top) }
+        : { entities };
+    },
+
     async signalEntity(entityName, key, operation, input) {
+      if (input !== undefined)
+        checkPayload(
+          `The input of operation '${operation}' on entity '@${entityName}@${key}'`,
+          JSON.stringify(input),
+        );
       let msg: Message | undefined;
       db().transaction(() => {
         msg = rt.persistMessage({

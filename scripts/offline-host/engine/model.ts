@@ -1,10 +1,7 @@
 /** The engine's records: what it persists per instance and the messages between parts. */
 import type { HistoryEvent, RuntimeStatus } from '../types.js';
 
-export const RECORD_VERSION = 1;
-
-/** What a leaf action of the orchestrator's cumulative action tree was turned into. */
-export type SlotKind = 'activity' | 'subOrchestration' | 'timer' | 'callEntity' | 'signalEntity' | 'callHttp';
+export const RECORD_VERSION = 2;
 
 export interface RetryPolicy {
   firstRetryIntervalInMilliseconds: number;
@@ -12,29 +9,6 @@ export interface RetryPolicy {
   backoffCoefficient?: number;
   maxRetryIntervalInMilliseconds?: number;
   retryTimeoutInMilliseconds?: number;
-}
-
-/** One id-taking leaf action, in depth-first order of the tree (slot i ↔ leaf i). */
-export interface Slot {
-  kind: SlotKind;
-  /** ActionType as the library sent it (0 CallActivity, 1 …WithRetry, …). */
-  actionType: number;
-  /** Function name, entity id + operation, or '' for timers: compared on replay. */
-  name: string;
-  /** The id of the slot's current scheduling event (changes on retries and long-timer splits). */
-  currentId: number;
-  retry?: { policy: RetryPolicy; failures: number; waitingTimerId?: number };
-  timer?: { finalFireAt: number; cancelled: boolean };
-  /** Retained to reschedule on retry. */
-  input?: string | null;
-  subInstanceId?: string;
-}
-
-export interface ShimState {
-  nextId: number;
-  slots: Slot[];
-  /** id → slot index, for every id a slot ever used (including retry timers). */
-  idToSlot: Record<number, number>;
 }
 
 export interface InstanceRecord {
@@ -50,7 +24,6 @@ export interface InstanceRecord {
   createdAt: number;
   updatedAt: number;
   parent?: { instanceId: string; executionId: string; taskId: number };
-  shim: ShimState;
 }
 
 export interface OrchestrationMessage {

@@ -8,12 +8,13 @@ import {
   applyResponse,
   beginEpisode,
   terminate,
-  unconsumedEvents,
   type ChildStart,
   type Episode,
+  type EpisodeSettings,
   type Outgoing,
 } from './episode.js';
 import { EventType, failureDetails, historyEvent } from './events.js';
+import { EXECUTION_REWOUND, rewindHistory } from './rewind.js';
 import { RECORD_VERSION, TERMINAL, type InstanceRecord, type Message } from './model.js';
 import { CONTROL, type Runtime } from './runtime.js';
 import { parseJson } from './status.js';
@@ -24,6 +25,8 @@ export interface OrchestrationSettings {
   longRunningTimerInterval: string;
   maximumShortTimerMs: number;
   longRunningTimerIntervalMs: number;
+  /** The extension's HttpSettings.DefaultAsyncRequestSleepTimeMilliseconds (30 s). */
+  httpAsyncSleepMs: number;
   crashAt?: (point: string, detail: string) => void;
 }
 
@@ -32,6 +35,13 @@ type JsonInvoker = (name: string, json: string) => Promise<OrchestratorResponse>
 
 export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSettings) {
   const { invoker } = config;
+  const functionsOf = (trigger: string) =>
+    invoker.functions.filter((f) => f.trigger === trigger).map((f) => f.name);
+  const functions = {
+    activities: functionsOf('activityTrigger'),
+    orchestrators: functionsOf('orchestrationTrigger'),
+    entities: functionsOf('entityTrigger'),
+  };
   const invokeJson = (invoker as { invokeOrchestratorJson?: JsonInvoker }).invokeOrchestratorJson?.bind(
     invoker,
   );
@@ -48,6 +58,14 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
 
   const episodeFor = async (id: string): Promise<void> => {
     const current = rt.records.get(id);
+    if (current?.status === 'Failed') {
+      const rewinds = rt.takeMessages(id, (m) => m.event.EventType === EXECUTION_REWOUND);
+      const last = rewinds[rewinds.length - 1];
+      if (last) {
+        rewindInstance(current, last, [...rewinds, ...rt.takeMessages(id, () => true)]);
+        return;
+      }
+    }
     if (!current || TERMINAL.has(current.status)) {
       rt.dropMessages(rt.takeMessages(id, () => true));
       return;
@@ -56,11 +74,12 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
     const record = structuredClone(current);
     const control = rt.takeMessages(id, (m) => CONTROL.has(m.event.EventType));
     const consumed: Message[] = [...control];
-    const settings = {
+    const settings: EpisodeSettings = {
       now: rt.clock.now(),
       maximumShortTimerMs: config.maximumShortTimerMs,
       longRunningTimerIntervalMs: config.longRunningTimerIntervalMs,
-      newGuid: randomUUID,
+      httpAsyncSleepMs: config.httpAsyncSleepMs,
+      functions,
     };
 
     const terminateMsg = control.find((m) => m.event.EventType === EventType.ExecutionTerminated);
@@ -86,9 +105,12 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
     // While suspended, everything but control messages waits in the inbox.
     const data = record.status === 'Suspended' ? [] : rt.takeMessages(id, () => true);
     consumed.push(...data);
+    // A rewound instance is told to run again; the trigger itself is not history (TaskOrchestrationDispatcher).
+    const rerun = data.some((m) => m.event.EventType === EXECUTION_REWOUND);
     const events = data
       .filter((m) => !m.executionId || m.executionId === record.executionId)
-      .map((m) => m.event);
+      .map((m) => m.event)
+      .filter((e) => e.EventType !== EXECUTION_REWOUND);
     const episode = beginEpisode(record, [...lifecycle, ...events], settings);
     const starts = episode.newEvents.some((e) => e.EventType === EventType.ExecutionStarted);
     const notStarted = record.status === 'Pending' || record.status === 'ContinuedAsNew';
@@ -105,16 +127,63 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
       rt.dropMessages(consumed.filter((m) => !early.includes(m as (typeof early)[number])));
       return;
     }
-    if (lifecycleOnly) {
-      // Only stale or cancelled completions arrived: nothing for the orchestrator.
+    if (lifecycleOnly && !rerun) {
+      // Only stale completions arrived: nothing for the orchestrator.
       rt.dropMessages(consumed);
       return;
     }
     if (starts) record.status = 'Running';
 
-    applyResponse(episode, await invokeEpisode(record, episode));
+    applyResponse(episode, await invokeEpisode(record, episode), rt.historyOf(record.id).events);
     config.crashAt?.('before-episode-commit', record.name);
     commitEpisode(episode, consumed);
+  };
+
+  /** rewind.ts: a failed instance's history without its failures, a new execution, then a rerun. */
+  const rewindInstance = (
+    current: InstanceRecord,
+    trigger: Message & { kind: 'orchestration' },
+    consumed: Message[],
+  ) => {
+    const now = rt.clock.now();
+    const record = structuredClone(current);
+    const reason = (trigger.event.Reason as string | null | undefined) ?? null;
+    const { events, children } = rewindHistory(rt.historyOf(record.id).events, reason, now);
+    record.executionId = randomUUID();
+    record.status = 'Running';
+    record.output = null;
+    record.updatedAt = now;
+    const parentExecutionId = trigger.event.ParentExecutionId as string | undefined;
+    if (record.parent && parentExecutionId)
+      record.parent = { ...record.parent, executionId: parentExecutionId };
+    const eventJson = events.map((e) => JSON.stringify(e));
+    const delivered: Message[] = [];
+    const signal = (target: string, fields: Record<string, unknown>) =>
+      delivered.push(
+        rt.persistMessage({
+          kind: 'orchestration',
+          target,
+          visibleAt: now,
+          event: historyEvent(EXECUTION_REWOUND, now, { Reason: reason, ...fields }),
+        }),
+      );
+    rt.db().transaction(() => {
+      const s = rt.db();
+      for (const m of consumed) s.deleteMessage(m.seq);
+      s.clearHistory(record.id);
+      s.appendHistory(record.id, 0, eventJson);
+      s.putInstance(record.id, JSON.stringify(record));
+      for (const child of children)
+        signal(child, { ParentExecutionId: record.executionId, InstanceId: child });
+      // A leaf runs again at once; a parent waits for its rewound children to complete.
+      if (children.length === 0) signal(record.id, {});
+    });
+    rt.records.set(record.id, record);
+    rt.histories.set(record.id, { events, playedJson: eventJson.join(',') });
+    rt.log(
+      `${record.id}: rewound${children.length ? `, with failed sub-orchestrations ${children.join(', ')}` : ''}`,
+    );
+    delivered.forEach((m) => rt.deliver(m));
   };
 
   const invokeEpisode = async (record: InstanceRecord, episode: Episode): Promise<OrchestratorResponse> => {
@@ -128,7 +197,7 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
       `"upperSchemaVersion":1,"upperSchemaVersionNew":2,` +
       `"longRunningTimerIntervalDuration":${JSON.stringify(config.longRunningTimerInterval)},` +
       `"maximumShortTimerDuration":${JSON.stringify(config.maximumShortTimer)},` +
-      `"defaultHttpAsyncRequestSleepTimeMillseconds":30000}`;
+      `"defaultHttpAsyncRequestSleepTimeMillseconds":${config.httpAsyncSleepMs}}`;
     try {
       return invokeJson
         ? await invokeJson(record.name, json)
@@ -151,24 +220,26 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
     const cache = rt.historyOf(record.id);
     const delivered: Message[] = [];
     const restart = episode.continueAsNew;
-    // The extension's continue-as-new drops raised events the old execution did not consume
-    // (preserveUnprocessedEvents defaults to false and JavaScript cannot set it).
-    const carried: ReturnType<typeof unconsumedEvents> = [];
+    // Raised events the old execution buffered are dropped (preserveUnprocessedEvents is false and
+    // JavaScript cannot set it); those processed after ContinueAsNew was called carry over, as
+    // DurableTask.Core's BehaviorOnContinueAsNew.Carryover does.
+    const carried = restart?.carryOver ?? [];
     if (restart) {
       record.executionId = randomUUID();
       record.status = 'ContinuedAsNew';
       record.input = restart.input;
       record.output = null;
-      record.shim = { nextId: 0, slots: [], idToSlot: {} };
     }
+    // A finished instance's pending timers would fire into nothing (DTS drops them): forget them now.
+    const droppedTimers = episode.ended ? rt.timers.ofInstance(record.id) : [];
     rt.db().transaction(() => {
       const s = rt.db();
       for (const m of consumed) s.deleteMessage(m.seq);
       if (restart) s.clearHistory(record.id);
       else s.appendHistory(record.id, cache.events.length, eventJson);
       s.putInstance(record.id, JSON.stringify(record));
-      for (const timerId of new Set(episode.cancelledTimers)) {
-        const msg = rt.timers.cancel(record.id, timerId);
+      for (const timer of droppedTimers) {
+        const msg = rt.timers.cancel(record.id, timer.event.TimerId as number);
         if (msg) s.deleteMessage(msg.seq);
       }
       for (const out of episode.outgoing) delivered.push(rt.persistMessage(out));
@@ -190,6 +261,9 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
       cache.playedJson += (cache.playedJson && eventJson.length ? ',' : '') + eventJson.join(',');
     }
     rt.log(`${record.id}: episode → ${record.status}${restart ? ' (continued as new)' : ''}`);
+    for (const w of episode.warnings)
+      rt.warn(record.id, w.code, `${record.id} (${record.name}): ${w.message}`);
+    if (episode.ended && !restart) rt.forgetWarnings(record.id);
     delivered.forEach((m) => rt.deliver(m));
   };
 
@@ -236,7 +310,6 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
       createdAt: now,
       updatedAt: now,
       ...(parent ? { parent } : {}),
-      shim: { nextId: 0, slots: [], idToSlot: {} },
     };
     // A restart over a finished instance: its leftovers go (deleteInstance also removes its messages).
     if (rt.records.has(id)) s.deleteInstance(id);

@@ -43,6 +43,8 @@ export class Runtime {
   readonly inbox = new Map<string, OrchestrationMessage[]>();
   readonly entityQueues = new Map<string, EntityMessage[]>();
   readonly entityStates = new Map<string, string | null>();
+  /** When each entity's last operation batch committed (for entity listings). */
+  readonly entityUpdatedAt = new Map<string, number>();
   readonly activityQueue: ActivityMessage[] = [];
   readonly timers = new TimerQueue();
   readonly runningInstances = new Set<string>();
@@ -64,12 +66,27 @@ export class Runtime {
   private realTimer: NodeJS.Timeout | undefined;
   private realTimerAt: number | undefined;
   private failure: unknown;
+  /** Warning codes already logged per running instance (each pattern is named once per instance). */
+  private readonly warned = new Map<string, Set<string>>();
 
   constructor(
     readonly clock: Clock,
     readonly activityLimit: number,
     readonly log: (line: string) => void,
   ) {}
+
+  /** A host-log warning about a pattern that goes wrong on the real host too; once per instance and code. */
+  warn(instanceId: string, code: string, message: string): void {
+    const seen = this.warned.get(instanceId) ?? new Set<string>();
+    if (seen.has(code)) return;
+    seen.add(code);
+    this.warned.set(instanceId, seen);
+    this.log(`[host] WARNING ${message}`);
+  }
+
+  forgetWarnings(instanceId: string): void {
+    this.warned.delete(instanceId);
+  }
 
   db(): Store {
     if (!this.store || this.stopped)

@@ -27,51 +27,102 @@ export function toInstanceStatus(
     runtimeStatus: record.status,
     customStatus: parseJson(record.customStatus),
   };
-  if (opts.showHistory) status.history = readableHistory(history ?? [], opts.showHistoryOutput === true);
+  if (opts.showHistory && record.status !== 'Pending') {
+    status.history = readableHistory(history ?? [], {
+      showHistoryOutput: opts.showHistoryOutput === true,
+      showInput: opts.showInput !== false,
+    });
+  }
   return status;
 }
 
 /**
- * Like the extension's showHistory: episode markers and scheduling events are folded away; each
- * completion names its function and when it was scheduled.
+ * The history the Durable HTTP API shows with `showHistory=true`, built as the extension's
+ * DurableClient.GetDurableOrchestrationStatusAsync builds it (azure-functions-durable-extension @ a7c6d69,
+ * src/WebJobs.Extensions.DurableTask/ContextImplementations/DurableClient.cs): event types by name;
+ * episode markers dropped; a TaskScheduled / SubOrchestrationInstanceCreated folded into its completion
+ * (FunctionName, ScheduledTime and, with showInput, its raw Input) while pending ones stay; TimerCreated
+ * and EventRaised kept; Results only with showHistoryOutput (then parsed); Input fields stay raw JSON
+ * text, and go with showInput=false; EventId, IsPlayed, TaskScheduledId, TimerId and Version removed.
  */
-export function readableHistory(history: readonly HistoryEvent[], showOutput: boolean): unknown[] {
-  const scheduled = new Map<number, HistoryEvent>();
-  const out: unknown[] = [];
-  for (const e of history) {
-    switch (e.EventType) {
-      case EventType.OrchestratorStarted:
-      case EventType.OrchestratorCompleted:
-        continue;
+export function readableHistory(
+  history: readonly HistoryEvent[],
+  opts: { showHistoryOutput: boolean; showInput: boolean },
+): unknown[] {
+  const items = history.map((e) => ({ ...e }) as Record<string, unknown>);
+  const scheduled = new Map<string, { index: number; name: unknown; date: unknown; input: unknown }>();
+  const removed = new Set<number>();
+  const aggregate = (prefix: string, item: Record<string, unknown>) => {
+    const origin = scheduled.get(`${prefix}_${String(item.TaskScheduledId)}`);
+    if (!origin) return;
+    item.ScheduledTime = origin.date;
+    item.FunctionName = origin.name;
+    if (opts.showInput) item.Input = origin.input;
+    removed.add(origin.index);
+  };
+  const result = (item: Record<string, unknown>, show: boolean) => {
+    if (!show) delete item.Result;
+    else item.Result = parseToken(item.Result as string | null | undefined);
+  };
+  items.forEach((item, i) => {
+    const type = item.EventType as number;
+    item.EventType = eventTypeName(type);
+    switch (type) {
       case EventType.TaskScheduled:
       case EventType.SubOrchestrationInstanceCreated:
-      case EventType.TimerCreated:
-        scheduled.set(e.EventId, e);
-        continue;
+        scheduled.set(`${eventTypeName(type)}_${String(item.EventId)}`, {
+          index: i,
+          name: item.Name,
+          date: item.Timestamp,
+          input: item.Input,
+        });
+        delete item.Version;
+        break;
+      case EventType.TaskCompleted:
+      case EventType.TaskFailed:
+        aggregate('TaskScheduled', item);
+        delete item.TaskScheduledId;
+        result(item, opts.showHistoryOutput && type === EventType.TaskCompleted);
+        break;
+      case EventType.SubOrchestrationInstanceCompleted:
+      case EventType.SubOrchestrationInstanceFailed:
+        aggregate('SubOrchestrationInstanceCreated', item);
+        delete item.TaskScheduledId;
+        result(item, opts.showHistoryOutput && type === EventType.SubOrchestrationInstanceCompleted);
+        break;
+      case EventType.ExecutionStarted:
+        item.FunctionName = item.Name;
+        for (const k of ['Name', 'OrchestrationInstance', 'ParentInstance', 'Version', 'Tags'])
+          delete item[k];
+        break;
+      case EventType.ExecutionCompleted:
+        result(item, opts.showHistoryOutput);
+        break;
+      case EventType.TimerFired:
+        delete item.TimerId;
+        break;
+      case EventType.OrchestratorStarted:
+      case EventType.OrchestratorCompleted:
+        removed.add(i);
+        break;
     }
-    const item: Record<string, unknown> = { EventType: eventTypeName(e.EventType), Timestamp: e.Timestamp };
-    const taskId = (e.TaskScheduledId ?? e.TimerId) as number | undefined;
-    const origin = taskId === undefined ? undefined : scheduled.get(taskId);
-    if (origin) {
-      if (origin.Name !== undefined) item.FunctionName = origin.Name;
-      item.ScheduledTime = origin.Timestamp;
-    }
-    if (e.EventType === EventType.ExecutionStarted) {
-      item.FunctionName = e.Name;
-      if (showOutput) item.Input = parseJson(e.Input as string | null);
-    }
-    if (e.EventType === EventType.EventRaised || e.EventType === EventType.EventSent) {
-      item.Name = e.Name;
-      if (showOutput) item.Input = parseJson(e.Input as string | null);
-    }
-    if (e.EventType === EventType.TimerFired) item.FireAt = e.FireAt;
-    if (e.EventType === EventType.ExecutionCompleted) item.OrchestrationStatus = e.OrchestrationStatus;
-    if (showOutput && e.Result !== undefined) item.Result = parseJson(e.Result as string | null);
-    if (e.FailureDetails !== undefined) item.FailureDetails = e.FailureDetails;
-    else if (e.Reason !== undefined) item.Reason = e.Reason;
-    out.push(item);
+    if (!opts.showInput) delete item.Input;
+    delete item.EventId;
+    delete item.IsPlayed;
+  });
+  return items.filter((_, i) => !removed.has(i));
+}
+
+/** DurableClient.ParseToJToken: JSON when it parses, else the raw text; null stays null. */
+function parseToken(text: string | null | undefined): unknown {
+  if (text === null || text === undefined) return null;
+  const trimmed = text.trim();
+  if (trimmed === '') return '';
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return trimmed;
   }
-  return out;
 }
 
 /** One line per event, episodes separated; ids shown the way completions point back at them. */

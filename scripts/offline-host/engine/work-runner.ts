@@ -8,6 +8,9 @@ import { FunctionError, type AppInvoker, type EntityBatchResult, type HistoryEve
 import { batchOutgoing, batchRequest, failedBatch, parseEntityId } from './entity-batch.js';
 import { EventType, failureDetails, historyEvent } from './events.js';
 import type { ActivityMessage, Message } from './model.js';
+import { HTTP_ACTIVITY, type ExtensionHttpRequest } from './durable-http.js';
+import { checkPayload, LimitError, payloadProblem } from './limits.js';
+import { runHttpActivity } from './http-activity.js';
 import type { Runtime } from './runtime.js';
 
 export function createWorkRunner(
@@ -21,17 +24,25 @@ export function createWorkRunner(
       let event: HistoryEvent;
       try {
         const input: unknown = m.input === null ? undefined : JSON.parse(m.input);
-        const result = await invoker.invokeActivity(m.name, input, m.target);
+        const result =
+          m.name === HTTP_ACTIVITY
+            ? await runHttpActivity(input as ExtensionHttpRequest)
+            : await invoker.invokeActivity(m.name, input, m.target);
+        // The library JSON.parses Result: a function that returns nothing completes with null.
+        const json = result === undefined ? 'null' : JSON.stringify(result);
+        checkPayload(`The output of activity '${m.name}' (task #${m.taskId})`, json);
         event = historyEvent(EventType.TaskCompleted, rt.clock.now(), {
           TaskScheduledId: m.taskId,
-          // The library JSON.parses Result: a function that returns nothing completes with null.
-          Result: result === undefined ? 'null' : JSON.stringify(result),
+          Result: json,
         });
       } catch (err) {
         const e =
           err instanceof FunctionError
             ? err
-            : new FunctionError(err instanceof Error ? err.message : String(err), 'Error');
+            : new FunctionError(
+                err instanceof Error ? err.message : String(err),
+                err instanceof LimitError ? err.name : 'Error',
+              );
         event = historyEvent(EventType.TaskFailed, rt.clock.now(), {
           TaskScheduledId: m.taskId,
           Reason: e.message,
@@ -79,6 +90,19 @@ export function createWorkRunner(
       } else {
         try {
           result = await invoker.invokeEntity(fn, batchRequest(id, state, ops));
+          // DTS refuses an oversized state (or reply): the batch is rolled back and every caller told why.
+          const overLimit =
+            payloadProblem(`The state of entity '${id}'`, result.entityExists ? result.entityState : null) ??
+            result.results
+              .map((r, i) =>
+                payloadProblem(`The result of operation '${ops[i]?.op.name}' on entity '${id}'`, r.result),
+              )
+              .find((p) => p !== undefined);
+          if (overLimit) {
+            rt.log(`[host] WARNING ${overLimit} The batch of ${ops.length} operation(s) was rolled back.`);
+            result = failedBatch(ops, overLimit);
+            keepState = true;
+          }
         } catch (err) {
           result = failedBatch(ops, err instanceof Error ? err.message : String(err));
           keepState = true;
@@ -92,12 +116,17 @@ export function createWorkRunner(
       rt.db().transaction(() => {
         const s = rt.db();
         for (const m of ops) s.deleteMessage(m.seq);
-        if (exists) s.putEntity(id, newState);
+        if (exists) s.putEntity(id, newState, rt.clock.now());
         else s.deleteEntity(id);
         for (const out of outgoing) delivered.push(rt.persistMessage(out));
       });
-      if (exists) rt.entityStates.set(id, newState);
-      else rt.entityStates.delete(id);
+      if (exists) {
+        rt.entityStates.set(id, newState);
+        rt.entityUpdatedAt.set(id, rt.clock.now());
+      } else {
+        rt.entityStates.delete(id);
+        rt.entityUpdatedAt.delete(id);
+      }
       delivered.forEach((m) => rt.deliver(m));
     } finally {
       rt.runningEntities.delete(id);

@@ -2,11 +2,6 @@ import type { DurableClientBindingData } from '../types.js';
 
 /** Where the Durable HTTP API lives on this server. */
 export const WEBHOOK_PATH = '/runtime/webhooks/durabletask';
-/**
- * The extension serves the client's RPC calls on a separate loopback listener
- * (`http://127.0.0.1:17071/durabletask/`, no key). The offline host serves them on its own loopback port.
- */
-export const RPC_PATH = '/durabletask';
 export const INSTANCE_ID_PLACEHOLDER = 'INSTANCEID';
 
 export interface ClientBindingOptions {
@@ -14,6 +9,8 @@ export interface ClientBindingOptions {
   taskHubName: string;
   connectionName: string;
   systemKey: string;
+  /** The durable client channel (rpc-channel.ts), with its trailing slash. */
+  rpcBaseUrl: string;
 }
 
 /** The management URLs for one instance (or the `INSTANCEID` template), as the extension builds them. */
@@ -68,7 +65,7 @@ export function clientBindingData(o: ClientBindingOptions): DurableClientBinding
     baseUrl: base,
     requiredQueryStringParameters: required,
     // The trailing slash matters: the client resolves relative paths against it with `new URL()`.
-    rpcBaseUrl: `${o.origin}${RPC_PATH}/`,
+    rpcBaseUrl: o.rpcBaseUrl,
     httpBaseUrl: base,
   };
 }

@@ -9,6 +9,7 @@ import {
   type RuntimeStatus,
 } from '../types.js';
 import { checkStatusPayload, type ClientBindingOptions } from './client-binding.js';
+import { LimitError } from '../engine/limits.js';
 
 /**
  * The Durable extension's HTTP API (HttpApiHandler), served for both the client's RPC base URL and
@@ -18,10 +19,12 @@ import { checkStatusPayload, type ClientBindingOptions } from './client-binding.
  *   GET  instances/                               200 [statuses] (+x-ms-continuation-token)
  *   DELETE instances/{id} | instances/?filters    200 {instancesDeleted} / 404
  *   POST instances/{id}/terminate|suspend|resume  202 / 404 / 410 when completed, failed or terminated
- *   POST instances/{id}/rewind                    501 (no rewind in this engine; the client reports it)
+ *   POST instances/{id}/rewind                    202 (failed instances rewind as on DTS) / 404 / 410
  *   POST instances/{id}/restart                   202 + payload
- *   POST instances/{id}/raiseEvent/{name}         202 / 404 / 410 / 400 non-JSON
+ *   POST instances/{id}/raiseEvent/{name}         202 / 404 / 410 / 400 without a JSON body
  *   GET  entities/{name}/{key}                    200 state / 404;  POST|DELETE → signal, 202
+ *   GET  entities/{name}                          200 [DurableEntityStatus] (+x-ms-continuation-token)
+ * Source: azure-functions-durable-extension @ a7c6d69, src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs.
  */
 export interface ApiRequest {
   method: string;
@@ -64,13 +67,23 @@ const res = (status: number, json?: unknown, headers: Record<string, string> = {
   headers,
   json,
 });
-const error = (status: number, message: string, exceptionMessage?: string): ApiResponse =>
+/** CreateErrorResponse: `{Message}`, or with an exception `{Message, ExceptionMessage, ExceptionType, StackTrace}`. */
+const error = (status: number, message: string, exception?: { message: string; type: string }): ApiResponse =>
   res(
     status,
-    exceptionMessage === undefined
+    exception === undefined
       ? { Message: message }
-      : { Message: message, ExceptionMessage: exceptionMessage },
+      : {
+          Message: message,
+          ExceptionMessage: exception.message,
+          ExceptionType: exception.type,
+          StackTrace: null,
+        },
   );
+const jsonError = (message: string) => ({ message, type: 'Newtonsoft.Json.JsonReaderException' });
+const argumentError = (message: string) => ({ message, type: 'System.ArgumentException' });
+/** JToken.Load on an empty body. */
+const EMPTY_JSON = "Error reading JToken from JsonReader. Path '', line 0, position 0.";
 
 /** `DateTime.ToString("s") + "Z"`: whole seconds, no fraction. */
 function hostTime(iso: string): string {
@@ -126,6 +139,16 @@ function parseJsonBody(body: Buffer): { ok: true; value: unknown } | { ok: false
 const isJson = (headers: Record<string, string>) =>
   /^application\/json\b/i.test(headers['content-type'] ?? '');
 
+/** DurableClient.StartNewAsync's own checks (its ArgumentException arguments are the wrong way round). */
+function extensionInstanceIdProblem(id: string): string | undefined {
+  if (id.startsWith('@')) return "instanceId (Parameter 'Orchestration instance ids must not start with @.')";
+  // eslint-disable-next-line no-control-regex
+  if (/[/\\?#\u0000-\u001f\u007f-\u009f]/.test(id))
+    return "instanceId (Parameter 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.')";
+  if (id.length > 256) return 'Instance ID lengths must not exceed 256 characters.';
+  return undefined;
+}
+
 export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Promise<ApiResponse> {
   const { engine } = deps;
 
@@ -172,15 +195,23 @@ export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Pro
   }
 
   async function start(req: ApiRequest, fn: string, instanceId: string | undefined): Promise<ApiResponse> {
-    if (!deps.orchestratorNames().some((n) => n.toLowerCase() === fn.toLowerCase())) {
+    const known = deps.orchestratorNames();
+    if (!known.some((n) => n.toLowerCase() === fn.toLowerCase())) {
       return error(
         400,
         'One or more of the arguments submitted is incorrect',
-        `The function '${fn}' doesn't exist, is disabled, or is not an orchestrator function.`,
+        argumentError(
+          `The function '${fn}' doesn't exist, is disabled, or is not an orchestrator function. Additional info: ` +
+            (known.length > 0
+              ? `The following are the known orchestrator functions: '${known.join("', '")}'.`
+              : 'No orchestrator functions are currently registered!'),
+        ),
       );
     }
     const parsed = parseJsonBody(req.body);
-    if (!parsed.ok) return error(400, 'Invalid JSON content', parsed.message);
+    if (!parsed.ok) return error(400, 'Invalid JSON content', jsonError(parsed.message));
+    const badId = instanceId ? extensionInstanceIdProblem(instanceId) : undefined;
+    if (badId) return error(400, 'One or more of the arguments submitted is incorrect', argumentError(badId));
     const id = await engine.startNew(fn, {
       instanceId: instanceId || undefined,
       input: parsed.value ?? undefined,
@@ -194,9 +225,10 @@ export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Pro
     const reason = req.query.get('reason') ?? undefined;
     switch (op) {
       case 'rewind':
-        if (status.runtimeStatus !== 'Failed')
-          return res(TERMINAL.includes(status.runtimeStatus) ? 410 : 412);
-        return res(501, 'The rewind operation is not supported by the offline host.');
+        // HandleRewindInstanceRequestAsync: only completed and terminated instances are refused.
+        if (status.runtimeStatus === 'Completed' || status.runtimeStatus === 'Terminated') return res(410);
+        await engine.rewind(instanceId, reason);
+        return res(202);
       case 'restart': {
         const newId =
           bool(req.query, 'restartWithNewInstanceId') === false ? instanceId : randomUUID().replace(/-/g, '');
@@ -216,11 +248,12 @@ export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Pro
     const status = await engine.getStatus(instanceId, { showInput: false });
     if (!status) return res(404);
     if (TERMINAL.includes(status.runtimeStatus)) return res(410);
-    // The extension insists on application/json; an empty body (no data) is accepted here either way.
-    if (req.body.length > 0 && !isJson(req.headers))
-      return error(400, 'Only application/json request content is supported');
+    // HandleRaiseEventRequestAsync: application/json only, and the body must be JSON (an empty one is not).
+    if (!isJson(req.headers)) return error(400, 'Only application/json request content is supported');
+    if (req.body.toString('utf8').trim() === '')
+      return error(400, 'Invalid JSON content', jsonError(EMPTY_JSON));
     const parsed = parseJsonBody(req.body);
-    if (!parsed.ok) return error(400, 'Invalid JSON content', parsed.message);
+    if (!parsed.ok) return error(400, 'Invalid JSON content', jsonError(parsed.message));
     await engine.raiseEvent(instanceId, eventName, parsed.value);
     return res(202);
   }
@@ -231,7 +264,8 @@ export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Pro
       createdTimeFrom: date(req.query, 'createdTimeFrom'),
       createdTimeTo: date(req.query, 'createdTimeTo'),
       instanceIdPrefix: req.query.get('instanceIdPrefix') ?? undefined,
-      showInput: bool(req.query, 'showInput') ?? false,
+      // OrchestrationStatusQueryCondition.ShowInput defaults to true.
+      showInput: bool(req.query, 'showInput') ?? true,
       top: Number(req.query.get('top')) > 0 ? Number(req.query.get('top')) : undefined,
       continuationToken: req.headers['x-ms-continuation-token'] || undefined,
     };
@@ -267,7 +301,7 @@ export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Pro
   async function entity(req: ApiRequest, name: string, rawKey: string | undefined): Promise<ApiResponse> {
     const key = rawKey === '$' ? '' : rawKey;
     if (req.method === 'GET') {
-      if (key === undefined) return error(501, 'Listing entities is not supported by the offline host.');
+      if (key === undefined) return listEntities(req, name);
       const state = await engine.readEntityState(name, key);
       return state.exists ? res(200, state.state ?? null) : res(404);
     }
@@ -284,6 +318,26 @@ export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Pro
     }
     await engine.signalEntity(name, key, op, input);
     return res(202);
+  }
+
+  async function listEntities(req: ApiRequest, name: string): Promise<ApiResponse> {
+    const from = date(req.query, 'lastOperationTimeFrom');
+    const to = date(req.query, 'lastOperationTimeTo');
+    const top = Number(req.query.get('top'));
+    const page = await engine.listEntities({
+      entityName: name,
+      ...(from ? { lastOperationFrom: Date.parse(from) } : {}),
+      ...(to ? { lastOperationTo: Date.parse(to) } : {}),
+      ...(top > 0 ? { top } : {}),
+      fetchState: bool(req.query, 'fetchState') ?? false,
+      ...(req.headers['x-ms-continuation-token']
+        ? { continuationToken: req.headers['x-ms-continuation-token'] }
+        : {}),
+    });
+    const headers: Record<string, string> = page.continuationToken
+      ? { 'x-ms-continuation-token': page.continuationToken }
+      : {};
+    return res(200, page.entities, headers);
   }
 
   async function route(req: ApiRequest): Promise<ApiResponse> {
@@ -330,10 +384,19 @@ export function createDurableApi(deps: DurableApiDeps): (req: ApiRequest) => Pro
     } catch (err) {
       if (err instanceof NotFoundError) return res(404);
       if (err instanceof GoneError) return res(410);
+      // DTS refuses the payload or id: the client call fails as a backend error does.
+      if (err instanceof LimitError)
+        return error(500, 'Something went wrong while processing your request', {
+          message: err.message,
+          type: 'Grpc.Core.RpcException',
+        });
       if (err instanceof ConflictError)
-        return error(500, 'Something went wrong while processing your request', err.message);
+        return error(500, 'Something went wrong while processing your request', {
+          message: err.message,
+          type: 'System.InvalidOperationException',
+        });
       if (err instanceof URIError)
-        return error(400, 'One or more of the arguments submitted is incorrect', err.message);
+        return error(400, 'One or more of the arguments submitted is incorrect', argumentError(err.message));
       throw err;
     }
   };

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppInvoker, HttpResponseData } from '../types.js';
-import { RPC_PATH, WEBHOOK_PATH } from './client-binding.js';
+import { WEBHOOK_PATH } from './client-binding.js';
 import type { ApiRequest, ApiResponse } from './durable-api.js';
 import type { HttpRouteTable } from './http-routes.js';
+import { BodyTooLarge, flatHeaders, readBody, requestUrl, sendJson } from './http-io.js';
 import type { McpEndpoint } from '../mcp/index.js';
 import { isAuthorized, presentedKey, type HostKeys } from './keys.js';
 
@@ -27,52 +28,6 @@ export interface FrontDoor {
   readonly server: http.Server;
   listen(port: number, host: string): Promise<{ port: number }>;
   close(): Promise<void>;
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) return Promise.reject(new BodyTooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function flatHeaders(req: http.IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
-
-function sendJson(
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }
 
 /** Writes chunks as they come (server-sent events), honouring backpressure; stops when the client leaves. */
@@ -147,15 +102,13 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const url = requestUrl(req);
+    if (!url) return sendJson(res, 400, { error: 'bad_request', details: 'Malformed request target.' });
     const method = (req.method ?? 'GET').toUpperCase();
     const pathname = url.pathname;
     const lower = pathname.toLowerCase();
 
-    if (lower === RPC_PATH || lower.startsWith(`${RPC_PATH}/`)) {
-      // The client's RPC channel: loopback only and keyless, like the extension's local RPC listener.
-      return handleDurable(req, res, url, pathname.slice(RPC_PATH.length + 1));
-    }
+    // The durable client's channel is not on this port (see rpc-channel.ts): `/durabletask/...` is a 404 here.
     if (deps.mcp?.matches(lower)) return deps.mcp.handle(req, res, url);
     if (lower === WEBHOOK_PATH || lower.startsWith(`${WEBHOOK_PATH}/`)) {
       if (!isAuthorized('system', presentedKey(req.headers, url), deps.keys))

@@ -29,6 +29,8 @@ export interface MessageRow {
 export interface EntityRow {
   id: string;
   state: string | null;
+  /** When its last operation batch committed (ms); null in stores written before it was kept. */
+  updatedAt: number | null;
 }
 
 /** What the engine needs from a store (the in-memory mode needs nothing: see NullStore). */
@@ -43,7 +45,7 @@ export interface Store {
   clearHistory(id: string): void;
   putMessage(m: MessageRow): void;
   deleteMessage(seq: number): void;
-  putEntity(id: string, state: string | null): void;
+  putEntity(id: string, state: string | null, updatedAt: number): void;
   deleteEntity(id: string): void;
   loadInstances(): InstanceRow[];
   loadHistory(): Map<string, string[]>;
@@ -110,6 +112,10 @@ export class SqliteStore implements Store {
       CREATE INDEX IF NOT EXISTS messages_by_target ON messages (target);
       CREATE TABLE IF NOT EXISTS entities (id TEXT PRIMARY KEY, state TEXT);
     `);
+    // Entity listings filter on the last operation time (added after schema 1 shipped; older stores lack it).
+    const entityColumns = this.db.prepare('PRAGMA table_info(entities)').all() as Array<{ name: string }>;
+    if (!entityColumns.some((c) => c.name === 'updated_at'))
+      this.db.exec('ALTER TABLE entities ADD COLUMN updated_at INTEGER');
     const version = this.db.prepare('SELECT value FROM meta WHERE key = ?').get('schemaVersion') as
       { value: string } | undefined;
     if (!version) {
@@ -130,7 +136,7 @@ export class SqliteStore implements Store {
       putMessage: p('INSERT INTO messages (seq, kind, target, visible_at, body) VALUES (?, ?, ?, ?, ?)'),
       deleteMessage: p('DELETE FROM messages WHERE seq = ?'),
       deleteMessagesOf: p('DELETE FROM messages WHERE target = ?'),
-      putEntity: p('INSERT OR REPLACE INTO entities (id, state) VALUES (?, ?)'),
+      putEntity: p('INSERT OR REPLACE INTO entities (id, state, updated_at) VALUES (?, ?, ?)'),
       deleteEntity: p('DELETE FROM entities WHERE id = ?'),
       begin: p('BEGIN'),
       commit: p('COMMIT'),
@@ -189,8 +195,8 @@ export class SqliteStore implements Store {
   deleteMessage(seq: number): void {
     this.stmts.deleteMessage!.run(seq);
   }
-  putEntity(id: string, state: string | null): void {
-    this.stmts.putEntity!.run(id, state);
+  putEntity(id: string, state: string | null, updatedAt: number): void {
+    this.stmts.putEntity!.run(id, state, updatedAt);
   }
   deleteEntity(id: string): void {
     this.stmts.deleteEntity!.run(id);
@@ -220,7 +226,9 @@ export class SqliteStore implements Store {
       .all() as unknown as MessageRow[];
   }
   loadEntities(): EntityRow[] {
-    return this.db.prepare('SELECT id, state FROM entities').all() as unknown as EntityRow[];
+    return this.db
+      .prepare('SELECT id, state, updated_at AS updatedAt FROM entities')
+      .all() as unknown as EntityRow[];
   }
 
   close(): void {

@@ -1,10 +1,11 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
-import { listCases, parseCaseListQuery, runtimeStatusesFor, type InstanceLike } from '../../api/cases';
+import { parseCaseListQuery } from '../../api/cases';
 import { conflict, jsonResponse, unavailable } from '../../api/errors';
 import { manualAlert, parseManualCaseRequest } from '../../api/manual-case';
 import { analystIdentity } from '../../api/principal';
+import { listCaseSummaries } from '../../api/review';
 import { ApiRoutes } from '../../api/routes';
 import { caseIdFor } from '../../cases/types';
 import { orchestrations } from '../../durable/activities';
@@ -93,13 +94,7 @@ export async function listCasesHttp(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const q = parseCaseListQuery(request.query);
-  const client = df.getClient(context);
-  const statuses = runtimeStatusesFor(q.status) as df.OrchestrationRuntimeStatus[] | undefined;
-  const instances = (await (statuses
-    ? client.getStatusBy({ runtimeStatus: statuses })
-    : client.getStatusAll())) as unknown as InstanceLike[];
-  const cases = listCases(instances, q);
-  return jsonResponse(200, { cases, count: cases.length });
+  return jsonResponse(200, await listCaseSummaries(df.getClient(context), q));
 }
 
 registerRoute(ApiRoutes.createCase, createCaseHttp, { durableClient: true });

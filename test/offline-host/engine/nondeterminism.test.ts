@@ -27,7 +27,7 @@ describe('offline engine: nondeterminism', () => {
 
     const status = await host.engine.getStatus(id);
     expect(status?.runtimeStatus).toBe('Failed');
-    expect(status?.output).toMatch(/Non-deterministic/);
+    expect(status?.output).toMatch(/^Non-Deterministic workflow detected: .*sequence number 0/);
     expect(status?.output).toContain("'checkAccount'");
     expect(status?.output).toContain("'lockAccount'");
   });

@@ -11,16 +11,17 @@ describe('offline engine: real clock', () => {
 
   it('fires a durable timer from wall time without advance()', async () => {
     host = await startHost('short-timer', { clock: createRealClock() });
-    const id = await host.engine.startNew('nap', { input: 80 });
+    // Long enough that a loaded machine still finds it waiting after the first episode.
+    const id = await host.engine.startNew('nap', { input: 1500 });
     await host.engine.idle();
     expect((await host.engine.getStatus(id))?.runtimeStatus).toBe('Running');
 
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 10_000;
     while ((await host.engine.getStatus(id))?.runtimeStatus === 'Running' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const status = await host.engine.getStatus(id);
     expect(status?.runtimeStatus).toBe('Completed');
-    expect(status?.output).toBeGreaterThanOrEqual(80);
+    expect(status?.output).toBeGreaterThanOrEqual(1500);
   });
 });

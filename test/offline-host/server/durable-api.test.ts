@@ -70,6 +70,7 @@ function api(engine: DurableEngine) {
       taskHubName: 'hub',
       connectionName: 'Storage',
       systemKey: 'sys',
+      rpcBaseUrl: 'http://127.0.0.1:17071/durabletask/secret/',
     }),
   });
   return (method: string, pathAndQuery: string, body = '', headers: Record<string, string> = {}) => {

@@ -47,8 +47,9 @@ describe('JSON request bodies', () => {
     const chunks = Array.from({ length: 10 }, () => new Uint8Array(300));
     const lying = streamSource(chunks, { 'content-type': 'application/json', 'content-length': '10' });
     expect(await statusOf(readBodyLimited(lying, 1000))).toBe(413);
-    // It stops reading at the first chunk past the limit instead of buffering everything.
-    expect(lying.pulled).toBeLessThan(6);
+    // Past the limit it drains the rest without keeping it (cancelling would destroy the connection the
+    // request came on, and the 413 with it).
+    expect(lying.pulled).toBeGreaterThanOrEqual(chunks.length);
     expect(await statusOf(readBodyLimited(streamSource(chunks), 3000))).toBe('ok');
   });
 
