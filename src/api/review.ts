@@ -3,7 +3,7 @@ import { config, dashboardUrl } from '../config';
 import { findInstance, type InstanceLike } from '../durable/client';
 import { caseSession } from '../durable/entities';
 import { readEntity } from '../durable/typed';
-import { Entities, Events } from '../names';
+import { Events } from '../names';
 import {
   caseDetail,
   caseStatusOf,
