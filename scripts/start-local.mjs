@@ -232,7 +232,9 @@ async function main() {
   const func = spawn('func', ['start'], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, ...userSettingsEnv() },
+    // Case records in Azurite's Table service (AzureWebJobsStorage=UseDevelopmentStorage=true), as in
+    // Azure; not in local.settings.json, which the offline host reads too (it keeps them in SQLite).
+    env: { CASE_RECORDS_STORE: 'table', ...process.env, ...userSettingsEnv() },
     shell: process.platform === 'win32',
   });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => func.kill(sig));

@@ -53,6 +53,23 @@ const Settings = z.object({
   ANALYST_WEBHOOK_URL: url,
   ACTION_WEBHOOK_URL: url,
   NOTIFICATION_WEBHOOK_URL: url,
+  // Case records: the durable home of case summaries and their audit (src/records), kept for years
+  /** `sqlite` (a file, or memory) offline; `table` (Azure Table Storage via AzureWebJobsStorage) in Azure. */
+  CASE_RECORDS_STORE: z.enum(['sqlite', 'table']).default('sqlite'),
+  /** The SQLite file (`:memory:` keeps records in the process). Default: see caseRecordsLocation. */
+  CASE_RECORDS_PATH: z.string().min(1).optional(),
+  CASE_RECORDS_TABLE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: a letter, then 2 to 62 letters or digits')
+    .default('caserecords'),
+  /** Set by the offline host for the app it runs: its SQLite data directory, unset in memory. */
+  OFFLINE_HOST_DATA_DIR: z.string().min(1).optional(),
+  /** The Functions host's storage: a connection string (`UseDevelopmentStorage=true` = Azurite)... */
+  AzureWebJobsStorage: z.string().min(1).optional(),
+  /** ...or identity-based: the table endpoint, with a managed identity (`__credential`, `__clientId`). */
+  AzureWebJobsStorage__tableServiceUri: url,
+  AzureWebJobsStorage__credential: z.string().min(1).optional(),
+  AzureWebJobsStorage__clientId: z.string().min(1).optional(),
   // Observability and links
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
   AZURE_CLIENT_ID: z.string().min(1).optional(),
@@ -90,6 +107,42 @@ export function config(): Config {
 /** Tests and the offline host change env between app loads. */
 export function resetConfigCache(): void {
   cached = undefined;
+}
+
+export type CaseRecordsLocation =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'table'; table: string; connectionString: string }
+  | { kind: 'table'; table: string; endpoint: string; managedIdentityClientId?: string };
+
+/**
+ * Where case records live. SQLite: CASE_RECORDS_PATH, else `case-records.sqlite` in the offline host's
+ * data directory when it persists, else memory. Table: the table endpoint with a managed identity, or
+ * the AzureWebJobsStorage connection string.
+ */
+export function caseRecordsLocation(cfg: Config): CaseRecordsLocation {
+  if (cfg.CASE_RECORDS_STORE === 'sqlite') {
+    const dir = cfg.OFFLINE_HOST_DATA_DIR;
+    return {
+      kind: 'sqlite',
+      file: cfg.CASE_RECORDS_PATH ?? (dir ? `${dir}/case-records.sqlite` : ':memory:'),
+    };
+  }
+  const table = cfg.CASE_RECORDS_TABLE;
+  if (cfg.AzureWebJobsStorage__tableServiceUri) {
+    const managed = cfg.AzureWebJobsStorage__credential?.toLowerCase() === 'managedidentity';
+    return {
+      kind: 'table',
+      table,
+      endpoint: cfg.AzureWebJobsStorage__tableServiceUri,
+      ...(managed && cfg.AzureWebJobsStorage__clientId
+        ? { managedIdentityClientId: cfg.AzureWebJobsStorage__clientId }
+        : {}),
+    };
+  }
+  if (cfg.AzureWebJobsStorage) return { kind: 'table', table, connectionString: cfg.AzureWebJobsStorage };
+  throw new ConfigError(
+    'CASE_RECORDS_STORE=table needs AzureWebJobsStorage__tableServiceUri (identity) or AzureWebJobsStorage (a connection string; UseDevelopmentStorage=true for Azurite).',
+  );
 }
 
 /** Link to an orchestration instance in the DTS dashboard, when a scheduler is configured. */

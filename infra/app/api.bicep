@@ -40,6 +40,9 @@ var appSettings = {
   AZURE_CLIENT_ID: identityClientId
   AZURE_OPENAI_ENDPOINT: openAiEndpoint
   AZURE_OPENAI_DEPLOYMENT: openAiDeploymentName
+  // Case records (case index, decisions, ledger and delivery audit) in a table of the same storage
+  // account: kept for years, long after the scheduler's retention purges the instances.
+  CASE_RECORDS_STORE: 'table'
   SIMULATOR_ENABLED: simulatorEnabled ? 'true' : 'false'
   // Also resolves a %SIMULATOR_SCHEDULE% timer binding; while the simulator is off, a daily tick keeps
   // the timer from waking a Flex instance every few seconds.

@@ -81,7 +81,11 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
   const settings = readAppSettings(appDir);
   // Like `func start`: local.settings.json Values become environment variables before the app loads,
   // without overriding variables already set.
-  const restoreEnv = applyEnvironment(settings.values, opts.env);
+  const dataDir = path.resolve(opts.dataDir ?? path.join(appDir, '.data', 'offline-host'));
+  // The app learns where this host keeps durable state (empty in memory), for state of its own (the
+  // fraud app's case records): per host, so two hosts in one process never share it.
+  const hostEnv = { OFFLINE_HOST_DATA_DIR: opts.inMemory ? '' : dataDir, ...opts.env };
+  const restoreEnv = applyEnvironment(settings.values, hostEnv);
   // Shutdown order: timers, front door, engine (drains running work, which may still call the durable
   // client), appTerminate, the client channel, environment.
   // Each step is registered once its resource exists, so a failed start undoes exactly what it did.
@@ -116,9 +120,7 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
     const engine = createEngine({
       invoker,
       clock,
-      store: opts.inMemory
-        ? 'memory'
-        : { dataDir: path.resolve(opts.dataDir ?? path.join(appDir, '.data', 'offline-host')) },
+      store: opts.inMemory ? 'memory' : { dataDir },
       activityConcurrency: opts.activityConcurrency,
       taskHubName,
       log,

@@ -1,18 +1,9 @@
-import { z } from 'zod';
-import type {
-  CaseInput,
-  CaseStatus,
-  DecisionRecord,
-  FindingSummary,
-  RiskSummary,
-  TimelineEntry,
-} from '../cases/types';
+import type { CaseInput, CaseStatus, DecisionRecord, FindingSummary, TimelineEntry } from '../cases/types';
 import { migrateSession, type CaseSession, type RoundSummary } from '../investigation/session';
 import type { InstanceLike } from '../durable/client';
-import { ACTIVE_STATUSES, FINISHED_STATUSES, isFailed } from '../durable/status';
+import { isFailed } from '../durable/status';
 import { Orchestrations } from '../names';
-import { Outcome, Stage } from '../review/types';
-import { badRequest, zodFieldErrors } from './errors';
+import type { CaseAudit, CaseRecord, CaseSummaryRecord } from '../records/types';
 
 /**
  * Pure mapping from what the durable client returns (instance status + caseSession entity state) to
@@ -20,20 +11,8 @@ import { badRequest, zodFieldErrors } from './errors';
  * CaseStatus; a failed or terminated instance has neither, so its view is rebuilt from its input.
  */
 
-export interface CaseSummary {
-  caseId: string;
-  customerId: string;
-  rule: string;
-  stage: Stage;
-  outcome?: Outcome;
-  round: number;
-  risk?: RiskSummary;
-  deadline?: string;
-  openedAt: string;
-  lastUpdatedAt: string;
-  runtimeStatus: string;
-  usage: { tokens: number; usd: number };
-}
+/** A row of the case list; the same shape whether read from an instance or from the case-record store. */
+export type CaseSummary = CaseSummaryRecord;
 
 export interface CaseDetail extends CaseSummary {
   alert?: unknown;
@@ -51,6 +30,12 @@ export interface CaseDetail extends CaseSummary {
   action?: CaseStatus['action'];
   error?: string;
   dashboardUrl?: string;
+  /** Rounds the case may take (its settings); rejecting the last one escalates instead of re-investigating. */
+  maxRounds?: number;
+  /** Decisions with analysts, ledger entries with idempotency keys, webhook deliveries and their state. */
+  audit?: CaseAudit;
+  /** `instance`: read live from the orchestration; `record`: from the case record (the instance was purged). */
+  source: 'instance' | 'record';
 }
 
 const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
@@ -192,9 +177,59 @@ export function caseDetail(
   instance: InstanceLike,
   sessionState: unknown,
   dashboardUrl: string | undefined,
+  audit?: CaseAudit,
 ): CaseDetail {
   const { status, error } = caseStatusOf(instance);
-  const session = sessionParts(sessionState);
+  const input = inputOf(instance);
+  return detailOf(caseSummary(instance), status, sessionParts(sessionState), {
+    source: 'instance',
+    alert: input.alert,
+    maxRounds: input.settings?.maxRounds,
+    error,
+    dashboardUrl,
+    audit,
+  });
+}
+
+/** A case whose instance is gone (purged after its retention period): its record is the view. */
+export function caseDetailFromRecord(
+  record: CaseRecord,
+  sessionState: unknown,
+  audit?: CaseAudit,
+): CaseDetail {
+  const status: CaseStatus = record.status ?? {
+    schemaVersion: 1,
+    caseId: record.caseId,
+    customerId: record.customerId,
+    rule: record.rule,
+    stage: record.stage,
+    round: record.round,
+    openedAt: record.openedAt,
+    findings: [],
+    decisions: [],
+    timeline: [],
+    evidenceCount: 0,
+    usage: record.usage,
+  };
+  const { status: _full, version: _version, schemaVersion: _schema, ...summary } = record;
+  return detailOf(summary, status, sessionParts(sessionState), { source: 'record', audit });
+}
+
+interface DetailExtras {
+  source: CaseDetail['source'];
+  alert?: unknown;
+  maxRounds?: number | undefined;
+  error?: string | undefined;
+  dashboardUrl?: string | undefined;
+  audit?: CaseAudit | undefined;
+}
+
+function detailOf(
+  summary: CaseSummary,
+  status: CaseStatus,
+  session: SessionParts,
+  x: DetailExtras,
+): CaseDetail {
   // The session is written by signals and can lag the status by a moment: use it only for the same round.
   const latest = session.rounds.find((r) => r.round === status.round);
   // Same shape either way: the session's round summary, or one rebuilt from the status (no reasoning).
@@ -210,9 +245,9 @@ export function caseDetail(
           findings: status.findings,
         }
       : undefined);
-  const alert = session.alert ?? inputOf(instance).alert;
+  const alert = session.alert ?? x.alert;
   return {
-    ...caseSummary(instance),
+    ...summary,
     ...(alert !== undefined ? { alert } : {}),
     ...(assessment !== undefined ? { assessment } : {}),
     findings: status.findings,
@@ -226,61 +261,10 @@ export function caseDetail(
     // The session is the case's evidence inbox: alerts appear there before the case next reads it.
     evidenceCount: Math.max(status.evidenceCount, session.evidence.length),
     ...(status.action ? { action: status.action } : {}),
-    ...(error !== undefined ? { error } : {}),
-    ...(dashboardUrl ? { dashboardUrl } : {}),
+    ...(x.error !== undefined ? { error: x.error } : {}),
+    ...(x.dashboardUrl ? { dashboardUrl: x.dashboardUrl } : {}),
+    ...(x.maxRounds !== undefined ? { maxRounds: x.maxRounds } : {}),
+    ...(x.audit ? { audit: x.audit } : {}),
+    source: x.source,
   };
-}
-
-/** GET /api/cases query. `code` is the function key when passed in the URL, not a filter. */
-export const CaseListQuery = z.strictObject({
-  status: z.enum([...Stage.options, 'open']).optional(),
-  customerId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, 1 to 64 characters')
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
-export type CaseListQuery = z.infer<typeof CaseListQuery>;
-
-export function parseCaseListQuery(query: URLSearchParams): CaseListQuery {
-  const raw: Record<string, string> = {};
-  const repeated: string[] = [];
-  for (const [k, v] of query) {
-    if (k === 'code') continue;
-    if (k in raw) repeated.push(k);
-    raw[k] = v;
-  }
-  if (repeated.length > 0) {
-    const details = repeated.map((k) => ({ path: k, message: 'given more than once' }));
-    throw badRequest(`query parameter '${repeated[0]}' given more than once`, details);
-  }
-  const parsed = CaseListQuery.safeParse(raw);
-  if (!parsed.success) {
-    const details = zodFieldErrors(parsed.error);
-    throw badRequest(`invalid query: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
-  }
-  return parsed.data;
-}
-
-/** The runtime statuses worth fetching for a stage filter (the rest is filtered on the mapped stage). */
-export function runtimeStatusesFor(status: CaseListQuery['status']): string[] | undefined {
-  if (status === undefined) return undefined;
-  return [...(status === 'closed' ? FINISHED_STATUSES : ACTIVE_STATUSES)];
-}
-
-export function listCases(instances: readonly InstanceLike[], q: CaseListQuery): CaseSummary[] {
-  return instances
-    .filter(isCaseInstance)
-    .map(caseSummary)
-    .filter((c) => (q.customerId === undefined || c.customerId === q.customerId) && matchesStage(c, q.status))
-    .sort((a, b) =>
-      a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : a.caseId < b.caseId ? 1 : -1,
-    )
-    .slice(0, q.limit);
-}
-
-function matchesStage(c: CaseSummary, status: CaseListQuery['status']): boolean {
-  if (status === undefined) return true;
-  if (status === 'open') return c.stage !== 'closed';
-  return c.stage === status;
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Outcome, Stage, DecisionRequest } from '../review/types';
+import { RiskLevel } from '../investigation/types';
+import { SortKey } from '../records/types';
 import { ManualCaseRequest } from './manual-case';
 import { ApiRoutes, PageRoutes, type ApiRoute, type ApiRouteKey } from './routes';
 import { TelemetryBatch } from './telemetry';
@@ -62,7 +64,34 @@ export const CaseSummarySchema = z.object({
   usage: Usage,
 });
 
-export const CaseListSchema = z.object({ cases: z.array(CaseSummarySchema), count: z.number().int() });
+export const CaseListSchema = z.object({
+  cases: z.array(CaseSummarySchema),
+  count: z.number().int(),
+  total: z.number().int().optional(),
+  nextCursor: z.string().optional(),
+});
+
+const AuditSchema = z.object({
+  decisions: z.array(
+    z.object({ caseId: z.string(), decisionId: z.string(), analyst: z.string() }).catchall(z.unknown()),
+  ),
+  ledger: z.array(
+    z
+      .object({ caseId: z.string(), idempotencyKey: z.string(), action: z.string(), at: z.string() })
+      .catchall(z.unknown()),
+  ),
+  deliveries: z.array(
+    z
+      .object({
+        caseId: z.string(),
+        idempotencyKey: z.string(),
+        kind: z.string(),
+        state: z.enum(['delivered', 'failed', 'not_configured']),
+        attempts: z.number().int(),
+      })
+      .catchall(z.unknown()),
+  ),
+});
 
 const FindingSummarySchema = z.object({
   specialist: z.string(),
@@ -118,6 +147,9 @@ export const CaseDetailSchema = CaseSummarySchema.extend({
     .optional(),
   error: z.string().optional(),
   dashboardUrl: z.string().optional(),
+  maxRounds: z.number().int().optional(),
+  audit: AuditSchema.optional(),
+  source: z.enum(['instance', 'record']),
 });
 
 export const DecisionAcceptedSchema = z.object({
@@ -187,11 +219,24 @@ const operations: Record<ApiRouteKey, Json> = {
     },
   },
   listCases: {
-    summary: 'List cases, newest first',
+    summary: 'One page of the case index: filtered, sorted, paged by the case-record store',
+    description:
+      'Sorts: opened (newest first, the default), deadline (soonest first; cases without one last), risk (highest first). Page on with the nextCursor of the previous page.',
     parameters: [
       { name: 'status', in: 'query', schema: { type: 'string', enum: [...Stage.options, 'open'] } },
+      { name: 'outcome', in: 'query', schema: { type: 'string', enum: Outcome.options } },
+      { name: 'riskLevel', in: 'query', schema: { type: 'string', enum: RiskLevel.options } },
+      { name: 'rule', in: 'query', schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' } },
       { name: 'customerId', in: 'query', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
+      {
+        name: 'q',
+        in: 'query',
+        description: 'the start of a customer id or case id (with or without case-), any case',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,100}$' },
+      },
+      { name: 'sort', in: 'query', schema: { type: 'string', enum: SortKey.options, default: 'opened' } },
       { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+      { name: 'cursor', in: 'query', schema: { type: 'string' } },
     ],
     responses: { 200: json(ref('CaseList'), 'case summaries'), 400: error('invalid query'), ...keyed },
   },

@@ -1,7 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
-import { deliver } from '../../actions/webhook';
 import { config } from '../../config';
 import { publish } from '../../events/bus';
+import { deliverRecorded, recordStatus } from '../../records/writes';
 import { caseTelemetry } from '../../telemetry';
 import { activities, type CaseEvent } from '../../durable/activities';
 import { registerActivity } from '../../durable/typed';
@@ -31,13 +31,15 @@ async function announce(
   context.log(
     `${kind}: case ${caseId} (${customerId}) stage=${status.stage} round=${status.round}${status.outcome ? ` outcome=${status.outcome}` : ''}`,
   );
-  if (url)
-    await deliver({
-      url,
-      idempotencyKey: `${caseId}:${status.round}:${kind}`,
-      payload: { kind, ...input, ...extra },
-    });
-  return { delivered: Boolean(url) };
+  // The case record first: it is what the case index and the audit show, and it outlives the instance.
+  await recordStatus(status);
+  return deliverRecorded({
+    caseId,
+    kind,
+    idempotencyKey: `${caseId}:${status.round}:${kind}`,
+    url,
+    payload: { kind, ...input, ...extra },
+  });
 }
 
 registerActivity(activities.notifyAnalyst, {

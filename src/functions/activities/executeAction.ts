@@ -1,8 +1,8 @@
-import { deliver } from '../../actions/webhook';
 import { config } from '../../config';
 import { activities } from '../../durable/activities';
 import { registerActivity } from '../../durable/typed';
 import { publish } from '../../events/bus';
+import { deliverRecorded, recordAdvance, recordLedger } from '../../records/writes';
 import { caseTelemetry } from '../../telemetry';
 
 /**
@@ -18,8 +18,18 @@ registerActivity(activities.executeAction, {
       `executeAction: ${action} on ${customerId} for ${caseId} (key ${idempotencyKey}; ${applied} new ledger entries)`,
     );
     caseTelemetry.actionExecuted(caseId, action);
-    const url = config().ACTION_WEBHOOK_URL;
-    if (url) await deliver({ url, idempotencyKey, payload: input });
-    return { delivered: Boolean(url), applied };
+    await recordAdvance(
+      { ...input, rule: 'unknown', stage: 'executing', at: new Date().toISOString() },
+      context.log,
+    );
+    await recordLedger(caseId, customerId, ledger);
+    const { delivered } = await deliverRecorded({
+      caseId,
+      kind: 'action',
+      idempotencyKey,
+      url: config().ACTION_WEBHOOK_URL,
+      payload: input,
+    });
+    return { delivered, applied };
   },
 });

@@ -5,14 +5,20 @@ import { activities } from '../../durable/activities';
 import { registerActivity } from '../../durable/typed';
 import { aggregateRisk, writeReasoning } from '../../investigation/aggregate';
 import { runSpecialist } from '../../investigation/specialists';
+import { recordAdvance } from '../../records/writes';
 
 /** One model client per worker process: SDK clients keep connections and token caches. */
 let models: Models | undefined;
 const sharedModels = () => (models ??= createModels(config()));
 
 registerActivity(activities.investigateSpecialist, {
-  handler: async (input) => {
+  handler: async (input, context) => {
     const cfg = config();
+    const { caseId, round, alert } = input;
+    // The case index learns a new round as soon as it starts (after a reject, it is no longer awaiting).
+    const at = new Date().toISOString();
+    const advance = { caseId, customerId: alert.customerId, rule: alert.rule, round, at };
+    await recordAdvance({ ...advance, stage: 'investigating' }, (m) => context.warn(m));
     const { findings, transcript } = await runSpecialist(
       input.specialist,
       {

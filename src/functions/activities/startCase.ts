@@ -10,6 +10,7 @@ import { isFinished } from '../../durable/status';
 import { registerActivity, signalEntityFromClient } from '../../durable/typed';
 import { publish } from '../../events/bus';
 import { CaseSessionOps } from '../../names';
+import { recordOpened } from '../../records/writes';
 import { caseTelemetry } from '../../telemetry';
 
 /**
@@ -33,10 +34,7 @@ registerActivity(activities.startCase, {
       const existing = await findInstance(client, caseId, false);
       if (existing && isFinished(existing.runtimeStatus)) return { started, finishedCaseId: caseId };
       const caseInput = caseInputFor(caseId, alert, manual ? 'manual' : 'detection', manual?.analyst);
-      if (
-        !existing &&
-        (await startOnce(client, orchestrations.investigateCase, caseId, caseInput)) === 'started'
-      ) {
+      if (!existing && (await startRecorded(client, caseInput)) === 'started') {
         started.push(caseId);
         caseTelemetry.alertRaised(caseId, alert.rule);
       }
@@ -49,8 +47,7 @@ registerActivity(activities.startCase, {
       // Not started yet: the delivery that opens it has not got there; this one starts it, with its opener.
       if (!target && opener && !started.includes(caseId)) {
         const caseInput = caseInputFor(caseId, opener, 'detection');
-        if ((await startOnce(client, orchestrations.investigateCase, caseId, caseInput)) === 'started')
-          started.push(caseId);
+        if ((await startRecorded(client, caseInput)) === 'started') started.push(caseId);
       }
       await showEvidence(client, caseId, alerts);
       for (const a of alerts) publish('alert', { ...summary(a), caseId });
@@ -58,6 +55,12 @@ registerActivity(activities.startCase, {
     return { started };
   },
 });
+
+/** Recorded before the start: a record with no case is harmless, a case missing from the index is not. */
+async function startRecorded(client: DurableClient, input: CaseInput): Promise<'started' | 'existing'> {
+  await recordOpened(input, new Date().toISOString());
+  return startOnce(client, orchestrations.investigateCase, input.caseId, input);
+}
 
 export function caseInputFor(
   caseId: string,

@@ -8,7 +8,7 @@ import { ApiRoutes } from '../../api/routes';
 import { registerRoute } from './register';
 import { config } from '../../config';
 
-/** GET /api/cases/{caseId}: status from the orchestration, findings and conversation from the session. */
+/** GET /api/cases/{caseId}: live from the orchestration (or its record once purged), session and audit. */
 export async function getCaseHttp(
   request: HttpRequest,
   context: InvocationContext,

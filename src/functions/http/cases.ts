@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { readJsonBody } from '../../api/body';
-import { parseCaseListQuery } from '../../api/cases';
+import { parseCaseListQuery } from '../../api/case-index';
 import { conflict, jsonResponse, unavailable } from '../../api/errors';
 import { manualAlert, parseManualCaseRequest } from '../../api/manual-case';
 import { analystIdentity } from '../../api/principal';
@@ -88,7 +88,7 @@ async function runningOpenCase(client: df.DurableClient, customerId: string): Pr
   return s && isFinished(s.runtimeStatus) ? undefined : openCaseId;
 }
 
-/** GET /api/cases?status=&customerId=&limit=: summaries, newest first. */
+/** GET /api/cases?status=&outcome=&riskLevel=&rule=&customerId=&q=&sort=&limit=&cursor=: one page of the index. */
 export async function listCasesHttp(
   request: HttpRequest,
   context: InvocationContext,
