@@ -23,6 +23,7 @@ export const Entities = {
   customerProfile: 'customerProfile',
   caseSession: 'caseSession',
   accountLedger: 'accountLedger',
+  accountActivity: 'accountActivity',
 } as const;
 
 export const CustomerProfileOps = {
@@ -40,6 +41,12 @@ export const CaseSessionOps = {
   recordRound: 'recordRound',
   addFeedback: 'addFeedback',
   addEvidence: 'addEvidence',
+  get: 'get',
+} as const;
+
+/** The live account record (src/live): every accepted event of one customer. */
+export const AccountActivityOps = {
+  append: 'append',
   get: 'get',
 } as const;
 

@@ -1,8 +1,8 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { orchestrations, type IngestOutput } from '../durable/activities';
-import { customerProfile } from '../durable/entities';
-import { callEntity, orchestrationInput } from '../durable/typed';
-import { CustomerProfileOps } from '../names';
+import { accountActivity, customerProfile } from '../durable/entities';
+import { callEntity, orchestrationInput, signalEntity } from '../durable/typed';
+import { AccountActivityOps, CustomerProfileOps } from '../names';
 import { deliver, targetOf } from './deliver';
 
 /**
@@ -14,6 +14,11 @@ export function* ingestTelemetryOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, IngestOutput, unknown> {
   const input = orchestrationInput(context, orchestrations.ingestTelemetry);
+  // The live account record keeps every accepted event where investigations read it: one signal per
+  // customer and batch, in the same episode as the profile call, so it is written before any case starts.
+  signalEntity(context, accountActivity, input.customerId, AccountActivityOps.append, {
+    events: input.events,
+  });
   const decided = yield* callEntity(context, customerProfile, input.customerId, CustomerProfileOps.ingest, {
     events: input.events,
   });

@@ -64,7 +64,8 @@ export function* investigateCaseOrchestrator(
               activityTask(
                 context,
                 activities.investigateSpecialist,
-                { caseId, round, specialist, alert, priorRounds, feedback, newEvidence },
+                // asOf: the round's time (the orchestration's clock); the tools read the account as of it.
+                { caseId, round, specialist, alert, priorRounds, feedback, newEvidence, asOf: now() },
                 { retry: RETRY },
               ),
             ),
@@ -73,7 +74,8 @@ export function* investigateCaseOrchestrator(
           const assessment = yield* call(
             context,
             activities.aggregateFindings,
-            { caseId, round, findings, threshold },
+            // Every alert of the case so far, for the auto-clear policy (critical or corroborating rules).
+            { caseId, round, findings, threshold, alerts: [alert, ...newEvidence] },
             { retry: RETRY },
           );
           return {
