@@ -19,7 +19,7 @@ import type { Explanation, ExplanationKind, SpecialistName } from '../investigat
  *     the explanations they found, so a strong finding is unexplained evidence however the mean dilutes it;
  *  R4 every strong signal (high/critical alert; every alert when two rules corroborate) is covered.
  * Otherwise a single medium or low alert below the threshold clears on the score; the explanation that
- * covers it, if any, is shown. Manual alerts count like rule alerts; their rule corroborates nothing.
+ * covers it, if any, is shown. A manual alert corroborates nothing and is strong only when critical.
  */
 
 export interface PolicyAlert {
@@ -116,10 +116,16 @@ export function corroborated(alerts: readonly PolicyAlert[]): boolean {
   return new Set(alerts.filter((a) => a.rule !== 'manual').map((a) => a.rule)).size >= 2;
 }
 
-/** Alerts that need a matching explanation before the case may clear (R4). */
+/**
+ * Alerts that need a matching explanation before the case may clear (R4). A manual alert measured
+ * nothing (its default severity, high, asks for a look): the findings judge it (R3), and only a critical
+ * one needs an explanation of its own.
+ */
 export function strongSignals(alerts: readonly PolicyAlert[]): PolicyAlert[] {
   if (corroborated(alerts)) return [...alerts];
-  return alerts.filter((a) => a.severity === 'high' || a.severity === 'critical');
+  return alerts.filter((a) =>
+    a.rule === 'manual' ? a.severity === 'critical' : a.severity === 'high' || a.severity === 'critical',
+  );
 }
 
 export function isElevated(alerts: readonly PolicyAlert[]): boolean {

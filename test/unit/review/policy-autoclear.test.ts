@@ -146,10 +146,12 @@ describe('the auto-clear policy', () => {
     expect(clearanceFor(input({ alerts: same })).autoClear).toBe(true);
   });
 
-  it('does not let a manual alert corroborate; a high manual alert takes any verified explanation', () => {
+  it('does not let a manual alert corroborate; only a critical one needs (any verified) explanation', () => {
     expect(isElevated([alert('m', 'manual', 'low'), alert('a1', 'large_transaction', 'medium')])).toBe(false);
     expect(isElevated([alert('m', 'manual', 'critical')])).toBe(true);
-    const manual = [alert('m', 'manual', 'high')];
+    expect(isElevated([alert('m', 'manual', 'high')])).toBe(false);
+    const manual = [alert('m', 'manual', 'critical')];
+    expect(clearanceFor(input({ alerts: manual })).autoClear).toBe(false);
     expect(clearanceFor(input({ alerts: manual, explanations: [notice(['m'])] })).autoClear).toBe(true);
   });
 
