@@ -1,5 +1,5 @@
 import type * as df from 'durable-functions';
-import { parseCaseListQuery } from '../api/cases';
+import { parseCaseListQuery } from '../api/case-index';
 import { ApiError } from '../api/errors';
 import {
   listCaseSummaries,
