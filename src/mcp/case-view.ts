@@ -1,4 +1,5 @@
-import type { CaseDetail, CaseSummary } from '../api/cases';
+import type { CaseListPage } from '../api/case-index';
+import type { CaseDetail } from '../api/cases';
 import type { DecisionRecord, FindingSummary, RiskSummary, TimelineEntry } from '../cases/types';
 import { ACTION_LABEL, OUTCOME_LABEL, SPECIALIST_LABEL, STAGE_LABEL } from '../cases/labels';
 import type { ActionName } from '../investigation/types';
@@ -41,10 +42,7 @@ export interface CaseView {
   allowedActions: ActionName[];
 }
 
-export interface CaseListView {
-  cases: CaseSummary[];
-  count: number;
-}
+export type CaseListView = CaseListPage;
 
 const ALLOWED: ActionName[] = ['lock_account', 'refund_charges', 'both', 'clear'];
 
@@ -141,11 +139,13 @@ export function caseText(v: CaseView, now = Date.now()): string {
 
 export function caseListText(list: CaseListView, now = Date.now()): string {
   if (list.count === 0) return 'No cases match.';
+  const of = list.total !== undefined ? ` of ${list.total}` : '';
   return [
-    `${list.count} case${list.count === 1 ? '' : 's'}:`,
+    `${list.count}${of} case${list.count === 1 ? '' : 's'}:`,
     ...list.cases.map(
       (c) =>
         `- ${c.caseId} customer ${c.customerId} ${STAGE_LABEL[c.stage]}${c.outcome ? ` (${OUTCOME_LABEL[c.outcome]})` : ''}, round ${c.round}${c.risk ? `, risk ${c.risk.score.toFixed(2)} ${c.risk.level}` : ''}${c.deadline ? `, ${hoursLeft(c.deadline, now)}` : ''}`,
     ),
+    ...(list.nextCursor ? [`More: call list_cases again with cursor "${list.nextCursor}".`] : []),
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import type * as df from 'durable-functions';
-import { parseCaseListQuery } from '../api/case-index';
+import { validCaseListQuery } from '../api/case-index';
 import { ApiError } from '../api/errors';
 import {
   listCaseSummaries,
@@ -8,8 +8,9 @@ import {
   validCaseId,
   type DecisionOutcome,
 } from '../api/review';
-import { ActionName } from '../investigation/types';
-import { Stage } from '../review/types';
+import { ActionName, RiskLevel } from '../investigation/types';
+import { SortKey } from '../records/types';
+import { Outcome, Stage } from '../review/types';
 import { caseListText, caseText, caseView, type CaseListView, type CaseView } from './case-view';
 import { mcpAnalyst } from './identity';
 import { ReviewTools, type ReviewToolName } from './names';
@@ -54,13 +55,26 @@ export const reviewToolDefinitions: Record<'listCases' | 'getCase' | 'decideCase
   listCases: {
     name: ReviewTools.listCases,
     description:
-      'List fraud cases, newest first: id, customer, stage, round, risk and decision deadline. Use status "awaiting_decision" for the cases that need an analyst now.',
+      'List fraud cases from the case index: id, customer, stage, round, risk and decision deadline. For the work queue use status "awaiting_decision" with sort "deadline" (soonest first). Pages: pass nextCursor back as cursor.',
     properties: [
       property('status', 'string', 'Only cases in this stage ("open" = not closed).', {
         enum: [...Stage.options, 'open'],
       }),
+      property('outcome', 'string', 'Only closed cases with this outcome.', { enum: Outcome.options }),
+      property('riskLevel', 'string', 'Only cases at this risk level.', { enum: RiskLevel.options }),
+      property('rule', 'string', 'Only cases opened by this detection rule, e.g. "large_transaction".'),
       property('customerId', 'string', 'Only this customer\'s cases, e.g. "C013".'),
+      property('q', 'string', 'Search: the start of a customer id or case id.'),
+      property(
+        'sort',
+        'string',
+        'deadline (soonest first), risk (highest first) or opened (newest first, default).',
+        {
+          enum: SortKey.options,
+        },
+      ),
       property('limit', 'integer', 'At most this many cases (1-500, default 50).'),
+      property('cursor', 'string', 'The nextCursor of the previous page.'),
     ],
   },
   getCase: {
@@ -111,12 +125,6 @@ async function outcome(run: () => Promise<ToolOutcome>): Promise<ToolOutcome> {
   }
 }
 
-const stringArgs = (args: Record<string, unknown>): URLSearchParams => {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(args)) if (v !== undefined && v !== null) q.append(k, String(v));
-  return q;
-};
-
 /**
  * The case once the orchestration has taken the decision — left this round's wait, and finished an
  * approved action — read again for up to 3 s; after that, the view as it stands (the decision is
@@ -134,8 +142,8 @@ async function settledView(client: df.DurableClient, caseId: string, round: numb
 
 export function listCasesTool(client: df.DurableClient, call: ToolCall): Promise<ToolOutcome> {
   return outcome(async () => {
-    // The HTTP API's query validation, fed the same strings a query string would carry.
-    const list: CaseListView = await listCaseSummaries(client, parseCaseListQuery(stringArgs(call.args)));
+    // The HTTP API's query validation (src/api/case-index.ts), on the arguments as given.
+    const list: CaseListView = await listCaseSummaries(client, validCaseListQuery(call.args));
     return { ok: true, text: caseListText(list), structured: { ...list } };
   });
 }

@@ -2,7 +2,6 @@
  * DOM rendering of the case-review view. Case data is untrusted (it quotes telemetry and model output):
  * it only ever goes into textContent and attribute values, never into HTML.
  */
-import type { CaseSummary } from '../../api/cases';
 import { ACTION_LABEL, OUTCOME_LABEL, SPECIALIST_LABEL, STAGE_LABEL } from '../../cases/labels';
 import type { CaseListView, CaseView } from '../case-view';
 
@@ -46,7 +45,7 @@ export function renderList(list: CaseListView, open: (caseId: string) => void): 
   const body = $('list-rows');
   body.replaceChildren();
   $('list-count').textContent = `${list.count} case${list.count === 1 ? '' : 's'}`;
-  for (const c of list.cases as CaseSummary[]) {
+  for (const c of list.cases) {
     const button = el('button', { text: 'Open', className: 'open' });
     button.type = 'button';
     button.dataset['caseId'] = c.caseId;
