@@ -22,6 +22,7 @@ export const Entities = {
   customerProfile: 'customerProfile',
   caseSession: 'caseSession',
   accountLedger: 'accountLedger',
+  accountActivity: 'accountActivity',
 } as const;
 
 export const CustomerProfileOps = {
@@ -38,6 +39,12 @@ export const CaseSessionOps = {
   addFeedback: 'addFeedback',
   addEvidence: 'addEvidence',
   evidence: 'evidence',
+  get: 'get',
+} as const;
+
+/** The live account record (src/live): every accepted event of one customer. */
+export const AccountActivityOps = {
+  append: 'append',
   get: 'get',
 } as const;
 

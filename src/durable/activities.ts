@@ -65,6 +65,8 @@ const investigateSpecialist = defineActivity({
     priorRounds: z.array(PriorRound),
     feedback: z.array(z.string()),
     newEvidence: z.array(Alert),
+    /** The round's time (the orchestration's clock): the tools read the account as of it. */
+    asOf: z.string().optional(),
   }),
   output: z.object({
     findings: Findings,
@@ -80,6 +82,8 @@ const aggregateFindings = defineActivity({
     round: z.number().int().positive(),
     findings: z.array(Findings),
     threshold: z.number().min(0).max(1),
+    /** Every alert of the case so far, for the auto-clear policy (critical or corroborating rules). */
+    alerts: z.array(Alert).optional(),
   }),
   output: Assessment,
 });

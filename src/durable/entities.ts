@@ -4,7 +4,8 @@ import { loadProfile, ProfileState } from '../detection/profile';
 import { Alert, TelemetryEvent } from '../detection/schema';
 import { CaseSession, migrateSession, SessionEntry } from '../investigation/session';
 import { Assessment } from '../investigation/types';
-import { AccountLedgerOps, CaseSessionOps, CustomerProfileOps, Entities } from '../names';
+import { loadLiveRecord, type LiveRecordState } from '../live/record';
+import { AccountActivityOps, AccountLedgerOps, CaseSessionOps, CustomerProfileOps, Entities } from '../names';
 import { AttachRequest, StartRequest } from './activities';
 import { defineEntity, operation, parseAt } from './typed';
 
@@ -97,5 +98,17 @@ export const accountLedger = defineEntity({
   operations: {
     [AccountLedgerOps.apply]: operation(ApplyRequest, ApplyResult),
     [AccountLedgerOps.get]: operation(none, LedgerState),
+  },
+});
+
+// ── accountActivity (key = customer id): the live account record investigations read ────────────────
+
+export const accountActivity = defineEntity({
+  name: Entities.accountActivity,
+  load: (raw, key): LiveRecordState => loadLiveRecord(raw, key),
+  operations: {
+    /** One customer's accepted events of one ingested batch (one signal per customer per batch). */
+    [AccountActivityOps.append]: operation(z.object({ events: z.array(TelemetryEvent) }), none),
+    [AccountActivityOps.get]: operation(none, z.unknown()),
   },
 });

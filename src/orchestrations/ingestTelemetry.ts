@@ -1,9 +1,9 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { activities, orchestrations, type IngestOutput } from '../durable/activities';
-import { customerProfile, type ProfileRoute } from '../durable/entities';
-import { call, callEntity, orchestrationInput } from '../durable/typed';
-import { CustomerProfileOps } from '../names';
+import { accountActivity, customerProfile, type ProfileRoute } from '../durable/entities';
+import { call, callEntity, orchestrationInput, signalEntity } from '../durable/typed';
+import { AccountActivityOps, CustomerProfileOps } from '../names';
 
 /**
  * One customer's slice of a telemetry batch. The customerProfile entity evaluates the rules one
@@ -17,6 +17,11 @@ export function* ingestTelemetryOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, IngestOutput, unknown> {
   const input = orchestrationInput(context, orchestrations.ingestTelemetry);
+  // The live account record keeps every accepted event where investigations read it: one signal per
+  // customer and batch, in the same episode as the profile call, so it is written before any case starts.
+  signalEntity(context, accountActivity, input.customerId, AccountActivityOps.append, {
+    events: input.events,
+  });
   const result = yield* callEntity(context, customerProfile, input.customerId, CustomerProfileOps.ingest, {
     events: input.events,
   });

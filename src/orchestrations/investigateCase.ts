@@ -103,6 +103,7 @@ export function* investigateCaseOrchestrator(
           priorRounds: [...priorRounds],
           feedback: [...feedback],
           newEvidence: [...evidence],
+          asOf: now(),
         },
         { retry: RETRY },
       ),
@@ -112,7 +113,7 @@ export function* investigateCaseOrchestrator(
     const assessment = yield* call(
       context,
       activities.aggregateFindings,
-      { caseId, round, findings, threshold: settings.riskThreshold },
+      { caseId, round, findings, threshold: settings.riskThreshold, alerts: [alert, ...evidence] },
       { retry: RETRY },
     );
     signalEntity(context, caseSession, caseId, CaseSessionOps.recordRound, {
