@@ -291,6 +291,7 @@ export function* investigateCaseOrchestrator(
         at: now(),
       });
       if (nextAfterReject(status.round, settings.maxRounds) === 'escalate_max_rounds') {
+        update(withEvent(status, now(), 'rejected', {}, text, decision.analyst));
         return yield* close('escalated_max_rounds', `${settings.maxRounds} rounds rejected`);
       }
       update(
@@ -300,6 +301,7 @@ export function* investigateCaseOrchestrator(
           'rejected',
           { stage: 'investigating', round: status.round + 1, deadline: undefined },
           text,
+          decision.analyst,
         ),
       );
       continue;
@@ -315,6 +317,7 @@ export function* investigateCaseOrchestrator(
         'approved',
         { stage: 'executing', deadline: undefined },
         `${decision.analyst} approved ${action}`,
+        decision.analyst,
       ),
     );
     let result: CaseStatus['action'];
