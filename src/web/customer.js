@@ -1,5 +1,5 @@
 // @ts-check
-// The customer behind a case: their earlier cases and how each ended (from the case index).
+// The customer behind a case: their other cases, newest first, and how each ended (from the case index).
 import { ApiError, listCases } from './api.js';
 import { ago, h, riskBadge, stageBadge, when } from './dom.js';
 import { OUTCOME_LABEL, RULE_LABEL } from './labels.js';
@@ -20,7 +20,7 @@ export function createCustomerPanel() {
     loadedFor = key;
     el.replaceChildren(
       h('h3', { id: 'customer-title' }, `Customer ${d.customerId}`),
-      h('p', { class: 'muted' }, 'Loading earlier cases…'),
+      h('p', { class: 'muted' }, 'Loading their cases…'),
     );
     try {
       const r = await listCases({ customerId: d.customerId, status: '', sort: 'opened', limit: EARLIER + 1 });
@@ -34,7 +34,7 @@ export function createCustomerPanel() {
         h(
           'p',
           { class: 'error' },
-          `Could not load earlier cases${err instanceof ApiError ? ` (${err.status})` : ''}: ${err.message}`,
+          `Could not load their cases${err instanceof ApiError ? ` (${err.status})` : ''}: ${err.message}`,
         ),
       );
     }
@@ -51,8 +51,8 @@ export function createCustomerPanel() {
         'p',
         { class: 'customer-summary', id: 'customer-summary' },
         count === 0
-          ? 'No earlier case for this customer.'
-          : `${count} earlier case${count === 1 ? '' : 's'}${tally ? `: ${tally}` : ''}.`,
+          ? 'No other case for this customer.'
+          : `${count} other case${count === 1 ? '' : 's'}${tally ? `: ${tally}` : ''}.`,
       ),
       earlier.length
         ? h(
