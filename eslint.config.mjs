@@ -48,6 +48,7 @@ export default tseslint.config(
       'node_modules/**',
       'test/offline-host/fixtures/**',
       'test/mcp/fixtures/**',
+      'test/fidelity/app/**',
       'test-results/**',
       '.data/**',
     ],

@@ -17,6 +17,7 @@ import './functions/activities/investigation';
 import './functions/activities/caseEvents';
 import './functions/activities/executeAction';
 import './functions/mcpTools';
+import './functions/mcpCaseReview';
 import './functions/simulator';
 import './functions/http';
 import './functions/records';

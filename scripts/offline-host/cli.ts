@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     ...(host.mcpUrl
       ? [
           `MCP server:   ${host.mcpUrl}   (legacy SSE: ${host.mcpUrl}/sse)`,
-          `MCP key:      ${host.mcpExtensionKey}   (the mcp_extension system key; or the master key)`,
+          `MCP key:      ${host.mcpExtensionKey}   (the mcp_extension system key${process.env['LOCAL_MCP_EXTENSION_KEY'] !== undefined ? ', from LOCAL_MCP_EXTENSION_KEY' : '; set LOCAL_MCP_EXTENSION_KEY to keep one'}; the master key works too)`,
         ]
       : []),
     'Send a key as the x-functions-key header or ?code=. Ctrl+C stops the host.',

@@ -1,34 +1,22 @@
-import { app, McpTextContent, McpToolResponse, type InvocationContext } from '@azure/functions';
+import { app, type InvocationContext } from '@azure/functions';
+import { toolResponse } from '../mcp/results';
+import { toolCall } from '../mcp/trigger';
 import { callTool, readTools } from '../tools/index.js';
 import { mcpToolProperties } from '../tools/mcpProperties.js';
 
 /**
  * The read tools, exposed to outside agents over the Functions MCP extension. Same definitions,
  * validation and results as in-process calls. Action tools are deliberately not exposed here: they go
- * through the account ledger with analyst approval.
+ * through the account ledger with analyst approval (decide_case, src/functions/mcpCaseReview.ts).
  */
-
-/** The tool arguments of one MCP invocation: the trigger input's `arguments`, or the host's trigger metadata. */
-export function mcpArguments(input: unknown, context: Pick<InvocationContext, 'triggerMetadata'>): unknown {
-  const value = typeof input === 'string' ? safeJson(input) : input;
-  if (value && typeof value === 'object' && 'arguments' in value)
-    return (value as { arguments: unknown }).arguments;
-  return context.triggerMetadata?.['mcptoolargs'] ?? {};
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 export function mcpToolHandler(toolName: string) {
-  return async (input: unknown, context: InvocationContext): Promise<McpToolResponse> => {
-    const outcome = await callTool(toolName, mcpArguments(input, context));
-    const text = outcome.ok ? JSON.stringify(outcome.result) : outcome.error;
-    return new McpToolResponse({ content: [new McpTextContent(text)], isError: !outcome.ok });
+  return async (input: unknown, context: InvocationContext) => {
+    const outcome = await callTool(toolName, toolCall(input, context.triggerMetadata).args);
+    return toolResponse(
+      outcome.ok
+        ? { ok: true, text: JSON.stringify(outcome.result) }
+        : { ok: false, text: outcome.error, structured: { error: outcome.error, status: 400 } },
+    );
   };
 }
 

@@ -35,12 +35,21 @@ function settingsHostJsonNeeds(): string[] {
 }
 
 describe('host.json', () => {
-  it('uses the standard extension bundle from 4.30.0, the first that carries the DTS provider', () => {
+  it('uses the standard extension bundle from 4.32.0: the DTS provider (4.30.0) and the MCP resource trigger the MCP App needs (4.32.0)', () => {
     expect(host.version).toBe('2.0');
     expect(host.extensionBundle).toEqual({
       id: 'Microsoft.Azure.Functions.ExtensionBundle',
-      version: '[4.30.0, 5.0.0)',
+      version: '[4.32.0, 5.0.0)',
     });
+  });
+
+  it('needs no extensions.mcp section: the MCP webhook defaults to the mcp_extension system key', () => {
+    // Azure/azure-functions-mcp-extension Configuration/McpOptions.cs: every option has a default; the
+    // webhook's authorization level defaults to System. Anonymous here would open the tools to anyone.
+    const mcp = (host.extensions as Record<string, { system?: { webhookAuthorizationLevel?: string } }>)[
+      'mcp'
+    ];
+    expect(mcp?.system?.webhookAuthorizationLevel ?? 'System').toBe('System');
   });
 
   it('stores durable state in the Durable Task Scheduler, hub taken from TASKHUB_NAME', () => {

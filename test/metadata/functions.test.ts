@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfflineHost, type FunctionInfo, type OfflineHost } from '../../scripts/offline-host/index';
+import { CASE_REVIEW_APP_URI, ReviewTools } from '../../src/mcp/names';
 import { Activities, Entities, Orchestrations } from '../../src/names';
 import { APP_DIR } from '../support/app';
 
@@ -22,6 +23,8 @@ interface Registration {
   schedule?: string;
   runOnStartup?: boolean;
   toolName?: string;
+  resourceUri?: string;
+  mimeType?: string;
   inputs: string[];
 }
 
@@ -30,6 +33,7 @@ function registrationOf(f: FunctionInfo): Registration {
     (f.metadata as { bindings?: Record<string, Record<string, unknown>> }).bindings ?? {},
   );
   const toolName = bindings.find((b) => b['type'] === 'mcpToolTrigger')?.['toolName'];
+  const resource = bindings.find((b) => b['type'] === 'mcpResourceTrigger');
   return {
     name: f.name,
     trigger: f.trigger,
@@ -39,6 +43,7 @@ function registrationOf(f: FunctionInfo): Registration {
     ...(f.schedule !== undefined ? { schedule: f.schedule } : {}),
     ...(f.runOnStartup !== undefined ? { runOnStartup: f.runOnStartup } : {}),
     ...(typeof toolName === 'string' ? { toolName } : {}),
+    ...(resource ? { resourceUri: String(resource['uri']), mimeType: String(resource['mimeType']) } : {}),
     inputs: [...f.inputs].sort(),
   };
 }
@@ -121,6 +126,17 @@ describe('function metadata', () => {
         .map((r) => r.name)
         .sort(),
     ).toEqual(Object.values(Activities).sort());
+  });
+
+  it('offers case review over MCP (list, read, decide with a durable client) and its MCP App', () => {
+    const review = byTrigger('mcpToolTrigger').filter((r) =>
+      Object.values(ReviewTools).includes(r.toolName as never),
+    );
+    expect(review.map((r) => r.toolName).sort()).toEqual(Object.values(ReviewTools).sort());
+    for (const r of review) expect(r.inputs).toEqual(['durableClient']);
+    expect(byTrigger('mcpResourceTrigger')).toEqual([
+      expect.objectContaining({ resourceUri: CASE_REVIEW_APP_URI, mimeType: 'text/html;profile=mcp-app' }),
+    ]);
   });
 
   it('offers the read tools as MCP tools and runs the simulator on a timer', () => {

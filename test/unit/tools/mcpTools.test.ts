@@ -1,4 +1,4 @@
-import { McpToolResponse, type InvocationContext } from '@azure/functions';
+import { McpContentBlock, McpToolResponse, type InvocationContext } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 const registered = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
@@ -14,10 +14,19 @@ vi.mock('@azure/functions', async (importOriginal) => {
   };
 });
 
-type Handler = (input: unknown, context: InvocationContext) => Promise<McpToolResponse>;
+type Handler = (input: unknown, context: InvocationContext) => Promise<McpToolResponse | McpContentBlock>;
 const context = (triggerMetadata: Record<string, unknown> = {}) =>
   ({ triggerMetadata }) as unknown as InvocationContext;
-const text = (r: McpToolResponse) => (r.content[0]?.toJSON() as { text: string }).text;
+/** Success is an McpToolResponse; a refusal is a whole CallToolResult (the host reads `call_tool_result`). */
+const result = (r: McpToolResponse | McpContentBlock) =>
+  r instanceof McpToolResponse
+    ? { isError: r.isError, text: (r.content[0]?.toJSON() as { text: string }).text }
+    : (() => {
+        expect(r.type).toBe('call_tool_result');
+        const json = r.toJSON() as { isError?: boolean; content: Array<{ text: string }> };
+        return { isError: json.isError, text: json.content[0]!.text };
+      })();
+const text = (r: McpToolResponse | McpContentBlock) => result(r).text;
 
 describe('MCP tool registrations', () => {
   beforeAll(async () => {
@@ -57,7 +66,7 @@ describe('MCP tool registrations', () => {
       { name: 'get_customer_detail', arguments: { customer_id: 'C001' } },
       context(),
     );
-    expect(r.isError).toBe(false);
+    expect(result(r).isError).toBeFalsy();
     expect(JSON.parse(text(r))).toMatchObject({ customerId: 'C001' });
   });
 
@@ -69,12 +78,12 @@ describe('MCP tool registrations', () => {
     expect(JSON.parse(text(r)).results[0].id).toBe('KB-002');
   });
 
-  it('reports bad arguments and unknown customers as an MCP error result', async () => {
+  it('reports bad arguments and unknown customers as an MCP error result (isError survives the library)', async () => {
     const r = await handler('get_customer_detail')(
       JSON.stringify({ arguments: { customer_id: 'C999' } }),
       context(),
     );
-    expect(r.isError).toBe(true);
+    expect(result(r).isError).toBe(true);
     expect(text(r)).toMatch(/not found/);
   });
 });
