@@ -8,9 +8,9 @@ import { OUTCOME_LABEL, OUTCOMES, RISK_LEVEL_LABEL, RISK_LEVELS, RULE_LABEL, RUL
 import { onEvent } from './stream.js';
 
 const POLL_MS = 15_000;
-const PAGE_SIZE = 25;
+const PAGE_SIZES = ['10', '25', '50', '100'];
 
-/** @typedef {{ status: string, outcome: string, riskLevel: string, rule: string, q: string, sort: string }} View */
+/** @typedef {{ status: string, outcome: string, riskLevel: string, rule: string, q: string, sort: string, limit: string }} View */
 /** @type {View} */
 export const DEFAULT_VIEW = {
   status: 'awaiting_decision',
@@ -19,6 +19,7 @@ export const DEFAULT_VIEW = {
   rule: '',
   q: '',
   sort: 'deadline',
+  limit: '25',
 };
 const FILTERS = /** @type {const} */ ({
   status: 'stage-filter',
@@ -26,6 +27,7 @@ const FILTERS = /** @type {const} */ ({
   riskLevel: 'risk-filter',
   rule: 'rule-filter',
   sort: 'sort-order',
+  limit: 'page-size',
 });
 const STAGE_OPTIONS = [
   ['awaiting_decision', 'awaiting decision'],
@@ -104,8 +106,9 @@ function describeView() {
   return `${parts.join(', ')} — ${SORT_TEXT[view.sort] ?? view.sort}`;
 }
 
+/** The default cases (the page size is a preference, not a filter). */
 function isDefault() {
-  return Object.entries(DEFAULT_VIEW).every(([k, v]) => view[k] === v);
+  return Object.entries(DEFAULT_VIEW).every(([k, v]) => k === 'limit' || view[k] === v);
 }
 
 export async function refreshCases() {
@@ -116,7 +119,7 @@ export async function refreshCases() {
   inflight = true;
   try {
     const cursor = cursors[page];
-    const r = await listCases({ ...view, limit: PAGE_SIZE, cursor });
+    const r = await listCases({ ...view, cursor });
     if (r.cases.length === 0 && page > 0) {
       // The cases of this page moved on (decided, closed): start again from the first page.
       page = 0;
@@ -132,8 +135,9 @@ export async function refreshCases() {
     empty.textContent = isDefault()
       ? 'No case is waiting for a decision. Cases appear here as soon as their investigation needs you.'
       : 'No cases match these filters.';
-    const first = page * PAGE_SIZE + 1;
-    const last = page * PAGE_SIZE + r.cases.length;
+    const size = Number(view.limit);
+    const first = page * size + 1;
+    const last = page * size + r.cases.length;
     $('cases-range').textContent =
       r.cases.length === 0 ? '' : `${first}–${last}${r.total !== undefined ? ` of ${r.total}` : ''}`;
     /** @type {HTMLButtonElement} */ ($('cases-prev')).disabled = page === 0;
@@ -159,6 +163,7 @@ function readViewFromHash() {
   const q = new URLSearchParams(m ? m[1] : '');
   view = { ...DEFAULT_VIEW };
   for (const k of Object.keys(DEFAULT_VIEW)) if (q.has(k)) view[k] = q.get(k) ?? '';
+  if (!PAGE_SIZES.includes(view.limit)) view.limit = DEFAULT_VIEW.limit;
 }
 
 /** The address of the list as the analyst left it (the case view's way back). */
@@ -210,6 +215,7 @@ export function initCases() {
     ...options([['', 'any rule'], ...RULES.map((r) => [r, RULE_LABEL[r]])]),
   );
   select('sort-order').replaceChildren(...options(SORT_OPTIONS));
+  select('page-size').replaceChildren(...options(PAGE_SIZES.map((n) => [n, n])));
   for (const [k, id] of Object.entries(FILTERS))
     select(id).addEventListener('change', () => changeView({ [k]: select(id).value }));
   let typing;
@@ -225,7 +231,7 @@ export function initCases() {
     clearTimeout(typing);
     changeView({ q: /** @type {HTMLInputElement} */ ($('case-search')).value.trim() });
   });
-  $('cases-reset').addEventListener('click', () => changeView({ ...DEFAULT_VIEW }));
+  $('cases-reset').addEventListener('click', () => changeView({ ...DEFAULT_VIEW, limit: view.limit }));
   $('cases-prev').addEventListener('click', () => {
     page = Math.max(0, page - 1);
     void refreshCases();

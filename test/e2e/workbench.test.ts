@@ -26,7 +26,7 @@ const KEY = 'wb-key';
 const VIRTUAL_START = new Date('2026-01-01T00:00:05Z');
 const MINUTE = 60_000;
 const at = (s: number) => new Date(Date.UTC(2026, 2, 31, 10, 0, s)).toISOString();
-const CLEAN_CASES = 27;
+const CLEAN_CASES = 11;
 
 let host: OfflineHost;
 let browser: Browser;
@@ -135,6 +135,10 @@ const scores = new Map<string, { risk: number; opened: string }>();
 const riskOf = (id: string) => scores.get(id)!.risk;
 const openedOf = (id: string) => scores.get(id)!.opened;
 
+/** Pages load over a shared, loaded machine: wait generously for what must eventually show. */
+const settle = <T>(read: () => T | Promise<T>, opts: { timeout?: number } = {}) =>
+  expect.poll(read, { timeout: 15_000, interval: 100, ...opts });
+
 const rows = (page: Page) =>
   page.locator('#case-rows tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-case-id')));
 
@@ -151,7 +155,7 @@ function listQueries(page: Page): URLSearchParams[] {
 describe.skipIf(!BROWSER_AVAILABLE)('the workbench', () => {
   it('opens on the cases awaiting a decision, soonest deadline first', async () => {
     const { page } = analyst;
-    await expect.poll(() => rows(page)).toEqual([detected, manualB, manualC]);
+    await settle(() => rows(page)).toEqual([detected, manualB, manualC]);
     expect(await page.locator('#cases-view').textContent()).toBe(
       'Cases awaiting decision — soonest deadline first',
     );
@@ -168,39 +172,40 @@ describe.skipIf(!BROWSER_AVAILABLE)('the workbench', () => {
   it('filters, sorts and pages on the server', async () => {
     const { page } = analyst;
     const queries = listQueries(page);
+    await page.getByLabel('Rows').selectOption('10');
     await page.getByLabel('Stage').selectOption('closed');
-    await expect.poll(() => page.locator('#cases-range').textContent()).toBe(`1–25 of ${CLEAN_CASES + 1}`);
+    await settle(() => page.locator('#cases-range').textContent()).toBe(`1–10 of ${CLEAN_CASES + 1}`);
     expect(queries.at(-1)?.get('status')).toBe('closed');
-    expect(queries.at(-1)?.get('limit')).toBe('25');
+    expect(queries.at(-1)?.get('limit')).toBe('10');
     const firstPage = await rows(page);
     await page.getByRole('button', { name: 'Next →' }).click();
-    await expect.poll(() => page.locator('#cases-range').textContent()).toBe(`26–28 of ${CLEAN_CASES + 1}`);
+    await settle(() => page.locator('#cases-range').textContent()).toBe(`11–12 of ${CLEAN_CASES + 1}`);
     expect(queries.at(-1)?.get('cursor')).toBeTruthy();
     const secondPage = await rows(page);
     expect(new Set([...firstPage, ...secondPage]).size).toBe(CLEAN_CASES + 1);
     expect(await page.getByRole('button', { name: 'Next →' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: '← Previous' }).click();
-    await expect.poll(() => rows(page)).toEqual(firstPage);
+    await settle(() => rows(page)).toEqual(firstPage);
 
     await page.getByLabel('Outcome').selectOption('action_executed');
-    await expect.poll(() => rows(page)).toEqual([earlier]);
+    await settle(() => rows(page)).toEqual([earlier]);
     await page.getByLabel('Outcome').selectOption('');
     await page.getByLabel('Rule').selectOption('large_transaction');
     await page.getByLabel('Stage').selectOption('');
-    await expect.poll(() => rows(page)).toEqual([detected]);
+    await settle(() => rows(page)).toEqual([detected]);
     await page.getByLabel('Rule').selectOption('');
 
     await page.getByLabel('Stage').selectOption('open');
     await page.getByLabel('Sort by').selectOption('risk');
-    await expect.poll(() => queries.at(-1)?.get('sort')).toBe('risk');
+    await settle(() => queries.at(-1)?.get('sort')).toBe('risk');
     const byRisk = [detected, manualB, manualC].sort(
       (a, b) => riskOf(b) - riskOf(a) || openedOf(b).localeCompare(openedOf(a)),
     );
-    await expect.poll(() => rows(page)).toEqual(byRisk);
+    await settle(() => rows(page)).toEqual(byRisk);
     // The view lives in the address: a reload keeps it.
-    expect(new URL(page.url()).hash).toBe('#/?status=open&sort=risk');
+    expect(new URL(page.url()).hash).toBe('#/?status=open&sort=risk&limit=10');
     await page.reload();
-    await expect.poll(() => page.getByLabel('Sort by').inputValue()).toBe('risk');
+    await settle(() => page.getByLabel('Sort by').inputValue()).toBe('risk');
     expect(await page.getByLabel('Stage').inputValue()).toBe('open');
   });
 
@@ -209,14 +214,14 @@ describe.skipIf(!BROWSER_AVAILABLE)('the workbench', () => {
     const queries = listQueries(page);
     await page.getByRole('button', { name: 'Cases awaiting a decision' }).click();
     await page.getByLabel('Customer or case id').fill('c045');
-    await expect.poll(() => rows(page)).toEqual([manualC]);
+    await settle(() => rows(page)).toEqual([manualC]);
     expect(queries.at(-1)?.get('q')).toBe('c045');
     await page.getByLabel('Customer or case id').fill(manualB.slice('case-'.length, 18));
-    await expect.poll(() => rows(page)).toEqual([manualB]);
+    await settle(() => rows(page)).toEqual([manualB]);
     await page.getByLabel('Customer or case id').fill('nobody-like-this');
-    await expect.poll(() => page.locator('#cases-empty').textContent()).toBe('No cases match these filters.');
+    await settle(() => page.locator('#cases-empty').textContent()).toBe('No cases match these filters.');
     await page.getByRole('button', { name: 'Cases awaiting a decision' }).click();
-    await expect.poll(() => rows(page)).toEqual([detected, manualB, manualC]);
+    await settle(() => rows(page)).toEqual([detected, manualB, manualC]);
   });
 
   it("shows the customer's earlier cases and the audit of a case", async () => {
@@ -229,7 +234,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the workbench', () => {
     expect(await panel.locator(`li[data-case-id="${earlier}"]`).textContent()).toContain('action executed');
 
     await panel.locator(`li[data-case-id="${earlier}"] a`).click();
-    await expect.poll(() => page.locator('#audit-ledger').count()).toBe(1);
+    await settle(() => page.locator('#audit-ledger').count()).toBe(1);
     const decision = page.locator('#audit-decisions li');
     expect(await decision.textContent()).toContain('bob@contoso.com approved round 1 — lock account');
     const ledger = page.locator('#audit-ledger li');
@@ -269,7 +274,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the workbench', () => {
       events: [0, 10, 20].map((s) => ({ type: 'auth_failure', customerId: 'C013', timestamp: at(600 + s) })),
     });
     expect(more.alerts).toHaveLength(1);
-    await expect.poll(() => page.locator('.entry-evidence').count(), { timeout: 10_000 }).toBe(1);
+    await settle(() => page.locator('.entry-evidence').count(), { timeout: 10_000 }).toBe(1);
     expect(await page.locator('.round[data-round="2"] .entry-evidence').count()).toBe(1);
     expect(await page.locator('.round[data-round="3"]').count()).toBe(0);
 
@@ -364,7 +369,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the workbench', () => {
     const id = await manual('C002', 'Routine check of a clean account');
     await waitForCase(host, id, 'closed');
     const items = page.locator('#feed-list li[data-kind="case"]', { has: page.locator(`a[title="${id}"]`) });
-    await expect.poll(() => items.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await settle(() => items.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(500); // the closing notice follows the auto-clear's own announcement
     const closes = await items.evaluateAll((l) => l.map((i) => i.getAttribute('data-case-kind')));
     expect(closes.filter((k) => k === 'auto_cleared' || k === 'closed')).toEqual(['auto_cleared']);
