@@ -279,10 +279,13 @@ export function createDecisionPanel({ onDecided }) {
         form = closed ? undefined : build(d);
         formSlot.replaceChildren(...(form ? [form] : []));
         title.textContent = closed ? 'Outcome' : 'Decision';
-        if (formKey && formKey.split('|')[0] !== d.caseId) {
+        const [prevCase, prevRound] = formKey ? formKey.split('|') : [];
+        if (formKey && prevCase !== d.caseId) {
           status.textContent = '';
           general.textContent = '';
         }
+        // A new round: the last round's "decision accepted" no longer describes this form (a refusal stays).
+        if (formKey && prevCase === d.caseId && prevRound !== String(d.round)) status.textContent = '';
         formKey = key;
       }
       renderResult(d);

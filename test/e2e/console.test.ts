@@ -1,5 +1,3 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfflineHost, type OfflineHost } from '../../scripts/offline-host/index';
@@ -253,19 +251,4 @@ describe.skipIf(!BROWSER_AVAILABLE)('analyst console', () => {
     expect(stale.errors.filter((e) => !e.includes('409'))).toEqual([]);
     await stale.context.close();
   });
-
-  // UPDATE_DOCS_SCREENSHOTS=1 refreshes the README's pictures; a normal run leaves docs/ alone.
-  it.runIf(process.env['UPDATE_DOCS_SCREENSHOTS'])(
-    'keeps one of each view in docs/screenshots for the README',
-    () => {
-      const docs = path.join(APP_DIR, 'docs', 'screenshots');
-      mkdirSync(docs, { recursive: true });
-      for (const name of ['list-1280', 'case-1280']) {
-        copyFileSync(
-          path.join(APP_DIR, 'test-results', 'screenshots', `${name}.png`),
-          path.join(docs, `console-${name}.png`),
-        );
-      }
-    },
-  );
 });

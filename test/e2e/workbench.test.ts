@@ -1,5 +1,7 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfflineHost, type OfflineHost } from '../../scripts/offline-host/index';
@@ -12,6 +14,7 @@ import {
   openConsole,
   overflowing,
   screenshot,
+  SCREENSHOTS,
   WIDE,
   type ConsolePage,
 } from './browser';
@@ -165,7 +168,6 @@ describe.skipIf(!BROWSER_AVAILABLE)('the workbench', () => {
       /^2026-01-01T/,
     );
     expect(await first.locator('.case-link').textContent()).toBe('large transaction');
-    await screenshot(page, 'triage-1280');
     expect(analyst.errors).toEqual([]);
   });
 
@@ -278,6 +280,7 @@ describe.skipIf(!BROWSER_AVAILABLE)('the workbench', () => {
     expect(await page.locator('.round[data-round="2"] .entry-evidence').count()).toBe(1);
     expect(await page.locator('.round[data-round="3"]').count()).toBe(0);
 
+    await screenshot(page, 'wb-case-1280');
     const reject = page.locator('.timeline li[data-event="rejected"]');
     expect(await reject.getAttribute('data-round')).toBe('1');
     expect(await reject.textContent()).toContain('round 1 · rejected by alice@contoso.com');
@@ -358,6 +361,8 @@ describe.skipIf(!BROWSER_AVAILABLE)('the workbench', () => {
     expect(await page.locator('.case-id').count()).toBeGreaterThan(3);
     expect(split).toEqual([]);
     expect(await overflowing(page)).toEqual([]);
+    await page.goto(`${host.baseUrl}/api/console#/`);
+    await settle(() => page.locator('#case-rows tr').count()).toBeGreaterThan(0);
     await screenshot(page, 'triage-390');
     expect(phone.errors).toEqual([]);
     await phone.context.close();
@@ -373,5 +378,20 @@ describe.skipIf(!BROWSER_AVAILABLE)('the workbench', () => {
     await page.waitForTimeout(500); // the closing notice follows the auto-clear's own announcement
     const closes = await items.evaluateAll((l) => l.map((i) => i.getAttribute('data-case-kind')));
     expect(closes.filter((k) => k === 'auto_cleared' || k === 'closed')).toEqual(['auto_cleared']);
+    await settle(() => rows(page)).toEqual([manualB, manualC]);
+    await screenshot(page, 'triage-1280');
+  });
+
+  // UPDATE_DOCS_SCREENSHOTS=1 refreshes the README's pictures; a normal run leaves docs/ alone.
+  it.runIf(process.env['UPDATE_DOCS_SCREENSHOTS'])('keeps the README pictures in docs/screenshots', () => {
+    const docs = path.join(APP_DIR, 'docs', 'screenshots');
+    mkdirSync(docs, { recursive: true });
+    for (const [from, to] of [
+      ['triage-1280', 'console-list-1280'],
+      ['wb-case-1280', 'console-case-1280'],
+      ['triage-390-top', 'console-list-390'],
+      ['wb-case-390-top', 'console-case-390'],
+    ] as const)
+      copyFileSync(path.join(SCREENSHOTS, `${from}.png`), path.join(docs, `${to}.png`));
   });
 });
