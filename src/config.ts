@@ -38,6 +38,13 @@ const Settings = z.object({
   RULE_API_BURST_COUNT: int(20, 1, 100_000),
   RULE_API_BURST_WINDOW_SECONDS: int(60, 1, 86_400),
   ALERT_DEDUP_SECONDS: int(60, 0, 86_400),
+  // The live account record (src/live): retention and caps of each customer's accountActivity entity
+  LIVE_RECORD_RETENTION_DAYS: int(30, 1, 365),
+  LIVE_RECORD_MAX_EVENTS: int(2_000, 10, 20_000),
+  /** Entity state is capped at 1 MB by the scheduler: keep well under it. */
+  LIVE_RECORD_MAX_BYTES: int(400_000, 16_000, 900_000),
+  /** Customers in the synthetic dataset: the shipped 60, or more population customers (evaluation). */
+  DATASET_CUSTOMERS: int(60, 60, 20_000),
   // Simulator
   SIMULATOR_ENABLED: bool.default(false),
   SIMULATOR_SCHEDULE: z.string().min(1).default('*/3 * * * * *'),

@@ -12,6 +12,7 @@ import './functions/orchestrations';
 import './functions/customerProfile';
 import './functions/caseSession';
 import './functions/accountLedger';
+import './functions/accountActivity';
 import './functions/activities/startCase';
 import './functions/activities/investigation';
 import './functions/activities/caseEvents';

@@ -5,6 +5,7 @@
 export const Orchestrations = {
   investigateCase: 'investigateCase',
   ingestTelemetry: 'ingestTelemetry',
+  openManualCase: 'openManualCase',
 } as const;
 
 export const Activities = {
@@ -22,13 +23,16 @@ export const Entities = {
   customerProfile: 'customerProfile',
   caseSession: 'caseSession',
   accountLedger: 'accountLedger',
+  accountActivity: 'accountActivity',
 } as const;
 
 export const CustomerProfileOps = {
   ingest: 'ingest',
-  caseOpened: 'caseOpened',
-  caseClosed: 'caseClosed',
+  route: 'route',
+  openManual: 'openManual',
   reroute: 'reroute',
+  take: 'take',
+  release: 'release',
   get: 'get',
 } as const;
 
@@ -37,7 +41,12 @@ export const CaseSessionOps = {
   recordRound: 'recordRound',
   addFeedback: 'addFeedback',
   addEvidence: 'addEvidence',
-  evidence: 'evidence',
+  get: 'get',
+} as const;
+
+/** The live account record (src/live): every accepted event of one customer. */
+export const AccountActivityOps = {
+  append: 'append',
   get: 'get',
 } as const;
 

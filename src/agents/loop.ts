@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { TokenUsage } from '../investigation/types';
-import type { ToolCallRecord, ToolName } from '../tools/types';
+import type { ToolCallRecord, ToolContext, ToolName } from '../tools/types';
 import type { ChatMessage, ChatModel, FallbackInfo, ToolCall } from './model';
 import { priced, sumUsage } from './pricing';
 import { errorText, type ToolRunner } from './tool-runner';
@@ -23,6 +23,8 @@ export interface AgentTask<T> {
   signal?: AbortSignal;
   /** Characters of one tool result quoted back to the model (long arrays are shortened). */
   maxToolResultChars?: number;
+  /** What the tools read with: the investigation's as-of and the customer's live record. */
+  toolContext?: Omit<ToolContext, 'caseId'>;
 }
 
 export interface AgentRun<T> {
@@ -188,7 +190,10 @@ async function runToolCall(
   }
   // A runner returns ok:false for anything the model can act on; a throw is a bug or an outage and
   // propagates to the caller.
-  const outcome = await tools.call(name, args, task.caseId ? { caseId: task.caseId } : {});
+  const outcome = await tools.call(name, args, {
+    ...task.toolContext,
+    ...(task.caseId ? { caseId: task.caseId } : {}),
+  });
   if (!outcome.ok) return fail(outcome.error, args);
   return {
     record: {

@@ -58,14 +58,19 @@ export function createMcpToolRunner(opts: McpToolRunnerOptions): ToolRunner {
         throw new ToolsUnavailableError(`MCP server ${opts.url} does not offer: ${missing.join(', ')}`);
       return names.map((n) => specs.get(n)!);
     },
-    async call(name, rawArgs): Promise<ToolOutcome> {
+    async call(name, rawArgs, ctx): Promise<ToolOutcome> {
       try {
-        const { client } = await connect();
-        const res = await client.callTool(
-          { name, arguments: (rawArgs ?? {}) as Record<string, unknown> },
-          undefined,
-          { timeout: opts.timeoutMs ?? 30_000 },
+        const { client, specs } = await connect();
+        const args = { ...((rawArgs ?? {}) as Record<string, unknown>) };
+        // The server answers for the case's "now", not its own clock.
+        const offersAsOf = Object.hasOwn(
+          (specs.get(name)?.parameters['properties'] ?? {}) as object,
+          'as_of',
         );
+        if (ctx.asOf && offersAsOf) args['as_of'] = ctx.asOf;
+        const res = await client.callTool({ name, arguments: args }, undefined, {
+          timeout: opts.timeoutMs ?? 30_000,
+        });
         const text = (Array.isArray(res.content) ? res.content : [])
           .flatMap((c: { type: string; text?: string }) =>
             c.type === 'text' && c.text !== undefined ? [c.text] : [],

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ToolCall, ToolSpec } from './model';
 import { analyze, type Role } from './scripted/analyze';
-import { callKey, FEEDBACK_TOOLS, plan } from './scripted/plan';
+import { callKey, plan, type DirectedCheck } from './scripted/plan';
 import { arr, num, obj, str, type AlertFacts, type ToolResult } from './scripted/read';
 import { estimateTokens } from './tokens';
 import { readDataBlocks } from './untrusted';
@@ -60,13 +60,21 @@ function respond(req: ChatRequest): ChatResponse['message'] {
   const feedback = arr(blocks.find((b) => b.name === 'analyst_feedback')?.value).flatMap((f) =>
     typeof f === 'string' ? [f] : [],
   );
+  const caseFacts = obj(blocks.find((b) => b.name === 'case')?.value);
+  const directives = obj(blocks.find((b) => b.name === 'analyst_directives')?.value);
+  const directed: DirectedCheck[] = arr(directives.checks)
+    .map(obj)
+    .flatMap((c) => (typeof c.tool === 'string' ? [{ tool: c.tool, wide: c.wide === true }] : []));
+  const alerts = [alertValue, ...newEvidence];
+  const asOf = str(caseFacts.asOf);
   const alert: AlertFacts = {
     customerId: str(alertValue.customerId) ?? '',
-    events: [...arr(alertValue.events), ...newEvidence.flatMap((e) => arr(e.events))].map(obj),
+    events: alerts.flatMap((a) => arr(a.events)).map(obj),
+    rules: alerts.flatMap((a) => (typeof a.rule === 'string' ? [a.rule] : [])),
+    ...(asOf ? { asOf } : {}),
   };
   const { results, called } = readToolTurns(req.messages);
-  const calls =
-    req.tools.length > 0 ? plan(req.tools, alert, alertValue, results, called, feedback, role) : [];
+  const calls = req.tools.length > 0 ? plan(req.tools, alert, results, called, directed, role) : [];
   if (calls.length > 0) {
     const turn = req.messages.filter((m) => m.role === 'assistant').length;
     return {
@@ -77,7 +85,11 @@ function respond(req: ChatRequest): ChatResponse['message'] {
       })),
     };
   }
-  return { content: JSON.stringify(findings(role, results, alert, alertValue, feedback, req.messages)) };
+  return {
+    content: JSON.stringify(
+      findings(role, results, alert, alertValue, feedback, directives, directed, req.messages),
+    ),
+  };
 }
 
 function roleOf(system: string, tools: readonly ToolSpec[]): Role {
@@ -125,8 +137,16 @@ function findings(
   alert: AlertFacts,
   alertValue: Record<string, unknown>,
   feedback: readonly string[],
+  directives: Record<string, unknown>,
+  directed: readonly DirectedCheck[],
   messages: readonly ChatMessage[],
-): { riskScore: number; summary: string; evidence: string[] } {
+): {
+  riskScore: number;
+  summary: string;
+  evidence: string[];
+  explanations: Array<{ kind: string; ref: string; detail: string }>;
+  citedEvents: string[];
+} {
   const a = analyze(role, results, alert);
   const evidence = [...a.evidence];
   const kb = results
@@ -148,17 +168,24 @@ function findings(
   let summary = a.finding;
   if (feedback.length > 0) {
     const last = feedback[feedback.length - 1]!.replace(/^round \d+( \([^)]*\))?: /, '');
-    const rechecked = FEEDBACK_TOOLS.filter(([re]) => re.test(last)).map(([, tool]) => tool);
-    const mine = rechecked.filter((t) => results.some((r) => r.tool === t));
+    const intents = arr(directives.intents).filter((x): x is string => typeof x === 'string');
+    const read = [...new Set(directed.map((c) => c.tool).filter((t) => results.some((r) => r.tool === t)))];
+    const other = arr(directives.elsewhere).filter((x): x is string => typeof x === 'string');
     summary +=
       ` Analyst feedback: "${last.slice(0, 300)}".` +
-      (mine.length
-        ? ` Re-checked ${mine.join(', ')} this round (the widest window each offers); the score follows that data.`
-        : rechecked.length
-          ? ` That points at ${rechecked.join(', ')}, outside this specialist's tools; the ${role} data is unchanged.`
+      (read.length
+        ? ` It asks about ${intents.join(', ') || 'the history'}: re-checked ${read.join(', ')} this round (the widest window each offers); the score follows that data.`
+        : other.length
+          ? ` That points at ${other.join(', ')}, outside this specialist's tools; the ${role} data is unchanged.`
           : ' Weighed against the data above.');
   }
-  return { riskScore: a.score, summary, evidence: evidence.slice(0, 20) };
+  return {
+    riskScore: a.score,
+    summary,
+    evidence: evidence.slice(0, 20),
+    explanations: a.explanations ?? [],
+    citedEvents: a.cited ?? [],
+  };
 }
 
 /** The aggregator's prose: a template over the decided numbers and the findings. */

@@ -93,12 +93,47 @@ const AuditSchema = z.object({
   ),
 });
 
+const ExplanationSchema = z.object({
+  kind: z.string(),
+  ref: z.string(),
+  detail: z.string(),
+  covers: z.array(z.string()),
+});
 const FindingSummarySchema = z.object({
   specialist: z.string(),
   riskScore: z.number(),
   summary: z.string(),
   evidence: z.array(z.string()).optional(),
   degraded: z.boolean(),
+  /** Benign explanations found in the data and verified by code, with the alert ids each covers. */
+  explanations: z.array(ExplanationSchema).optional(),
+  /** The live events (from the account's live record) the specialist's findings rest on. */
+  liveEvidence: z
+    .array(z.object({ id: z.string(), at: z.string(), type: z.string(), text: z.string() }))
+    .optional(),
+});
+
+export const TimelineItemSchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    source: z.enum(['history', 'live']),
+    type: z.string(),
+  })
+  .catchall(z.unknown());
+
+export const CustomerActivitySchema = z.object({
+  customerId: z.string(),
+  asOf: z.string(),
+  items: z.array(TimelineItemSchema),
+  nextBefore: z.string().optional(),
+  liveRecord: z.object({
+    events: z.number().int(),
+    appended: z.number().int(),
+    duplicates: z.number().int(),
+    expired: z.record(z.string(), z.number()),
+    evicted: z.record(z.string(), z.number()),
+  }),
 });
 
 export const CaseDetailSchema = CaseSummarySchema.extend({
@@ -114,6 +149,18 @@ export const CaseDetailSchema = CaseSummarySchema.extend({
       degraded: z.boolean(),
       findings: z.array(FindingSummarySchema),
       reasoning: z.string(),
+      /** The auto-clear policy's verdict on the round, and why. */
+      clearance: z
+        .object({
+          autoClear: z.boolean(),
+          reason: z.string(),
+          elevated: z.boolean(),
+          unexplained: z.array(z.string()),
+          explanations: z.array(ExplanationSchema),
+        })
+        .optional(),
+      /** What changed since the round before, and why (feedback, new alerts, new checks, scores). */
+      changes: z.object({ fromRound: z.number().int(), why: z.string() }).catchall(z.unknown()).optional(),
     }),
   ),
   evidence: z.array(z.unknown()),
@@ -265,6 +312,30 @@ const operations: Record<ApiRouteKey, Json> = {
       ...keyed,
     },
   },
+  customerActivity: {
+    summary: "A customer's account on one timeline: history and live events, newest first",
+    description:
+      'The shipped 90-day history (anchored so it ends yesterday) and the live events kept in the live account record, each item with its id and source ("history" or "live"); the same merge the investigations and the MCP tools read. Page back with nextBefore.',
+    parameters: [
+      {
+        name: 'customerId',
+        in: 'path',
+        required: true,
+        schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+      },
+      { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+      { name: 'before', in: 'query', schema: { type: 'string', format: 'date-time' } },
+      { name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' } },
+      { name: 'types', in: 'query', schema: { type: 'string', example: 'login,auth_failure,transaction' } },
+      { name: 'source', in: 'query', schema: { type: 'string', enum: ['history', 'live'] } },
+    ],
+    responses: {
+      200: json(ref('CustomerActivity'), 'timeline page'),
+      400: error('invalid query'),
+      404: error('no such customer (no history and no live events)'),
+      ...keyed,
+    },
+  },
   stream: {
     summary: 'Server-sent events: telemetry, alert, case',
     description:
@@ -352,6 +423,7 @@ export function openApiDocument(serverUrl = '/api'): Json {
         CaseSummary: schema(CaseSummarySchema),
         CaseList: schema(CaseListSchema),
         CaseDetail: schema(CaseDetailSchema),
+        CustomerActivity: schema(CustomerActivitySchema),
         DecisionAccepted: schema(DecisionAcceptedSchema),
         Health: schema(HealthSchema),
       },

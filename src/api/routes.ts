@@ -22,6 +22,12 @@ export const ApiRoutes = {
     method: 'POST',
     authLevel: 'function',
   },
+  customerActivity: {
+    name: 'httpCustomerActivity',
+    route: 'customers/{customerId}/activity',
+    method: 'GET',
+    authLevel: 'function',
+  },
   stream: { name: 'httpStream', route: 'stream', method: 'GET', authLevel: 'function' },
   health: { name: 'httpHealth', route: 'health', method: 'GET', authLevel: 'anonymous' },
   openapi: { name: 'httpOpenApi', route: 'openapi.json', method: 'GET', authLevel: 'anonymous' },

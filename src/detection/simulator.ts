@@ -138,7 +138,7 @@ const ENDPOINTS = [
 ];
 
 /** Normal traffic mix (weights): logins, purchases, usage reports, API calls, rare typo'd passwords. */
-const NORMAL_MIX: ReadonlyArray<[TelemetryEvent['type'], number]> = [
+const NORMAL_MIX: ReadonlyArray<[Exclude<TelemetryEvent['type'], 'account_change'>, number]> = [
   ['login', 0.2],
   ['transaction', 0.3],
   ['data_usage', 0.2],

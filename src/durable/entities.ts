@@ -4,8 +4,9 @@ import { loadProfile, ProfileState } from '../detection/profile';
 import { Alert, TelemetryEvent } from '../detection/schema';
 import { CaseSession, migrateSession, SessionEntry } from '../investigation/session';
 import { Assessment } from '../investigation/types';
-import { AccountLedgerOps, CaseSessionOps, CustomerProfileOps, Entities } from '../names';
-import { AttachRequest, StartRequest } from './activities';
+import { loadLiveRecord, type LiveRecordState } from '../live/record';
+import { AccountActivityOps, AccountLedgerOps, CaseSessionOps, CustomerProfileOps, Entities } from '../names';
+import { ManualOpen, Released, Route, Taken } from '../cases/routing';
 import { defineEntity, operation, parseAt } from './typed';
 
 /**
@@ -15,29 +16,24 @@ import { defineEntity, operation, parseAt } from './typed';
 const none = z.undefined();
 const CaseRef = z.object({ caseId: z.string() });
 
-// ── customerProfile (key = customer id): detection state and the customer's open case ───────────────
-
-export const ProfileRoute = z.object({
-  alerts: z.array(Alert),
-  /** A case the caller must start: the profile has already recorded it as the open case. */
-  startCase: StartRequest.optional(),
-  /** Alerts that join the customer's open case as new evidence (with the alert that opened it). */
-  attach: AttachRequest.optional(),
-});
-export type ProfileRoute = z.infer<typeof ProfileRoute>;
+// ── customerProfile (key = customer id): detection state and case routing (src/cases/routing.ts) ──
 
 export const customerProfile = defineEntity({
   name: Entities.customerProfile,
   load: (raw, key): ProfileState => loadProfile(raw, key),
   operations: {
-    [CustomerProfileOps.ingest]: operation(z.object({ events: z.array(TelemetryEvent) }), ProfileRoute),
-    [CustomerProfileOps.caseOpened]: operation(CaseRef, none),
-    [CustomerProfileOps.caseClosed]: operation(CaseRef, none),
-    /** The open case finished before these alerts reached it: route them again, in one operation. */
+    /** Evaluates the rules over a batch and routes the alerts they raise. */
+    [CustomerProfileOps.ingest]: operation(z.object({ events: z.array(TelemetryEvent) }), Route),
+    /** Routes alerts raised elsewhere, as detected ones. */
+    [CustomerProfileOps.route]: operation(z.object({ alerts: z.array(Alert) }), Route),
+    [CustomerProfileOps.openManual]: operation(ManualOpen, Route),
+    /** The open case ended without releasing: route its unread alerts again (after a manual open). */
     [CustomerProfileOps.reroute]: operation(
-      z.object({ closedCaseId: z.string(), alerts: z.array(Alert) }),
-      ProfileRoute,
+      z.object({ closedCaseId: z.string(), manual: ManualOpen.optional() }),
+      Route,
     ),
+    [CustomerProfileOps.take]: operation(CaseRef, Taken),
+    [CustomerProfileOps.release]: operation(CaseRef, Released),
     [CustomerProfileOps.get]: operation(none, ProfileState),
   },
 });
@@ -82,8 +78,6 @@ export const caseSession = defineEntity({
       none,
     ),
     [CaseSessionOps.addEvidence]: operation(z.object({ alerts: z.array(Alert), at: z.string() }), none),
-    /** The case's inbox of later alerts. */
-    [CaseSessionOps.evidence]: operation(none, z.array(Alert)),
     [CaseSessionOps.get]: operation(none, CaseSession.nullable()),
   },
 });
@@ -97,5 +91,17 @@ export const accountLedger = defineEntity({
   operations: {
     [AccountLedgerOps.apply]: operation(ApplyRequest, ApplyResult),
     [AccountLedgerOps.get]: operation(none, LedgerState),
+  },
+});
+
+// ── accountActivity (key = customer id): the live account record investigations read ────────────────
+
+export const accountActivity = defineEntity({
+  name: Entities.accountActivity,
+  load: (raw, key): LiveRecordState => loadLiveRecord(raw, key),
+  operations: {
+    /** One customer's accepted events of one ingested batch (one signal per customer per batch). */
+    [AccountActivityOps.append]: operation(z.object({ events: z.array(TelemetryEvent) }), none),
+    [AccountActivityOps.get]: operation(none, z.unknown()),
   },
 });

@@ -3,7 +3,7 @@ import { modelFor, type Models } from '../agents/model';
 import { priced, ZERO_USAGE } from '../agents/pricing';
 import { quoteData, UNTRUSTED_DATA_RULE } from '../agents/untrusted';
 import { severityFallbackScore } from './fallback';
-import type { ActionName, Findings, RiskLevel, SpecialistName, TokenUsage } from './types';
+import type { ActionName, Explanation, Findings, RiskLevel, SpecialistName, TokenUsage } from './types';
 
 /** Weights of the reference implementation: account takeover (location) weighs most. */
 export const WEIGHTS: Readonly<Record<SpecialistName, number>> = { usage: 0.3, location: 0.4, billing: 0.3 };
@@ -16,6 +16,12 @@ const SPECIALISTS: readonly SpecialistName[] = ['usage', 'location', 'billing'];
  * strongest evidence-backed (non-degraded) specialist score: 0.97 alone gives 0.73, a human looks.
  */
 export const SINGLE_SIGNAL_FLOOR = 0.75;
+/**
+ * Corroboration: two or more specialists that each find an evidence-backed signal of at least this score
+ * (e.g. an unknown device signing in and an unexplained large purchase) make a multi-signal pattern, which
+ * reaches the analyst however the weighted mean falls: the risk is lifted to the action threshold.
+ */
+export const CORROBORATING_SIGNAL = 0.45;
 
 export interface RiskAggregate {
   riskScore: number;
@@ -56,8 +62,8 @@ export function riskLevel(score: number): RiskLevel {
  * - otherwise (location or usage drive the risk)                     → lock_account
  * Money only moves on evidence: a degraded billing score can raise the risk (and so force review) but
  * never recommends a refund; the protective action, a lock, is what a degraded round can recommend.
- * The risk is the weighted mean, floored at SINGLE_SIGNAL_FLOOR × the strongest evidence-backed score;
- * either way risk ≥ 0.6 implies at least one specialist scored ≥ 0.6.
+ * The risk is the weighted mean, floored at SINGLE_SIGNAL_FLOOR × the strongest evidence-backed score,
+ * and lifted to the threshold when two specialists corroborate (CORROBORATING_SIGNAL).
  */
 export function aggregateRisk(
   findings: readonly Findings[],
@@ -73,8 +79,10 @@ export function aggregateRisk(
     SPECIALISTS.map((s) => [s, bySpecialist.get(s)?.riskScore ?? severityFallbackScore(s, severity)]),
   ) as Record<SpecialistName, number>;
   const weighted = SPECIALISTS.reduce((sum, s) => sum + WEIGHTS[s] * scores[s], 0);
-  const strongest = Math.max(0, ...findings.filter((f) => !f.degraded).map((f) => f.riskScore));
-  const raw = Math.max(weighted, SINGLE_SIGNAL_FLOOR * strongest);
+  const backed = findings.filter((f) => !f.degraded);
+  const strongest = Math.max(0, ...backed.map((f) => f.riskScore));
+  const corroborated = backed.filter((f) => f.riskScore >= CORROBORATING_SIGNAL).length >= 2;
+  const raw = Math.max(weighted, SINGLE_SIGNAL_FLOOR * strongest, corroborated ? threshold : 0);
   const riskScore = Math.min(1, Math.max(0, Math.round(raw * 1e6) / 1e6));
   const degraded = missing.length > 0 || findings.some((f) => f.degraded);
 
@@ -159,4 +167,17 @@ export function templateReasoning(findings: readonly Findings[], a: RiskAggregat
       : '') +
     (a.degraded ? ' Some scores are fallbacks, so a human must review this case.' : '')
   );
+}
+
+/** The verified explanations of a round's evidence-backed findings, each once. */
+export function explanationsOf(findings: readonly Findings[]): Explanation[] {
+  const out: Explanation[] = [];
+  for (const f of findings)
+    if (!f.degraded)
+      for (const e of f.explanations ?? []) {
+        const same = out.find((x) => x.kind === e.kind && x.ref === e.ref);
+        if (same) same.covers = [...new Set([...same.covers, ...e.covers])];
+        else out.push({ ...e, covers: [...e.covers] });
+      }
+  return out;
 }

@@ -40,7 +40,7 @@ export const SessionV1 = z.object({
 });
 export type SessionV1 = z.infer<typeof SessionV1>;
 
-/** v1 → v2. Rounds come from `:r<N>:` in correlation ids (else 1); v1 usage had no price, so usd is 0. */
+/** v1 → the current version. Rounds come from `:r<N>:` in correlation ids (else 1); v1 usage had no price, so usd is 0. */
 export function migrateV1(v1: SessionV1, bound: (e: SessionEntry) => SessionEntry): CaseSession {
   const history = v1.data.conversationHistory;
   const entries: SessionEntry[] = history.map((h) => {
@@ -80,7 +80,7 @@ export function migrateV1(v1: SessionV1, bound: (e: SessionEntry) => SessionEntr
     { inputTokens: 0, outputTokens: 0, totalTokens: 0, usd: 0 },
   );
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     caseId: v1.caseId,
     customerId: v1.alert.customerId,
     openedAt,

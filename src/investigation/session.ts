@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import { Alert } from '../detection/schema';
 import { estimateTokens } from '../agents/tokens';
-import { ActionName, Assessment, RiskLevel, SpecialistName, TokenUsage, ToolCallRecord } from './types';
+import { describeRoundChange, RoundChange } from './round-change';
+import {
+  ActionName,
+  Assessment,
+  Explanation,
+  LiveEvidenceItem,
+  RiskLevel,
+  SpecialistName,
+  TokenUsage,
+  ToolCallRecord,
+} from './types';
 import { migrateV1, SessionV1 } from './session-v1';
 
 /**
@@ -11,8 +21,12 @@ import { migrateV1, SessionV1 } from './session-v1';
  *
  * Entity state must stay well under 1 MB: entries are capped, long texts truncated, and the oldest
  * entries dropped (counted in droppedEntries) once the serialized state passes MAX_SESSION_BYTES.
+ *
+ * Version 3 adds to each round what convinced the specialists (verified benign explanations, the live
+ * events they cited), the auto-clear policy's verdict, and what changed since the round before and why.
+ * Version 2 states load as they are (the additions are optional); version 1 is migrated.
  */
-export const SESSION_SCHEMA_VERSION = 2;
+export const SESSION_SCHEMA_VERSION = 3;
 export const MAX_SESSION_BYTES = 600_000;
 export const LIMITS = {
   entries: 60,
@@ -78,9 +92,17 @@ export const RoundSummary = z.object({
       summary: z.string(),
       evidence: z.array(z.string()).max(5).optional(),
       degraded: z.boolean(),
+      explanations: z.array(Explanation).max(20).optional(),
+      liveEvidence: z.array(LiveEvidenceItem).max(15).optional(),
+      /** Tools called this round (name and arguments), for the record of what changed. */
+      tools: z.array(z.string().max(200)).max(20).optional(),
     }),
   ),
   reasoning: z.string(),
+  clearance: Assessment.shape.clearance,
+  /** Alerts attached to the case when the round was recorded. */
+  evidenceCount: z.number().int().nonnegative().optional(),
+  changes: RoundChange.optional(),
 });
 export type RoundSummary = z.infer<typeof RoundSummary>;
 
@@ -138,7 +160,7 @@ export function recordRound(
   const fresh = entries.filter((e) => !seen.has(`${e.kind}|${e.correlationId}`)).map(boundEntry);
   const usage = fresh.reduce((u, e) => (e.usage ? addUsage(u, e.usage) : u), s.usage);
   const rounds = round.assessment
-    ? [...s.rounds.filter((r) => r.round !== round.round), summarizeAssessment(round.assessment)]
+    ? [...s.rounds.filter((r) => r.round !== round.round), summarizeRound(s, round.assessment)]
         .sort((a, b) => a.round - b.round)
         .slice(-LIMITS.rounds)
     : s.rounds;
@@ -290,8 +312,9 @@ function roundLines(s: CaseSession): string[] {
     .map(([r, parts]) => `round ${r}: ${parts.join(' | ')}`);
 }
 
-function summarizeAssessment(a: Assessment): RoundSummary {
-  return {
+/** A round as the session keeps it, with what changed since the round before (when there was one). */
+function summarizeRound(s: CaseSession, a: Assessment): RoundSummary {
+  const summary: RoundSummary = {
     round: a.round,
     riskScore: a.riskScore,
     level: a.level,
@@ -303,9 +326,21 @@ function summarizeAssessment(a: Assessment): RoundSummary {
       summary: cut(f.summary, 600),
       evidence: f.evidence.slice(0, 5).map((e) => cut(e, 240)),
       degraded: f.degraded,
+      ...(f.explanations?.length ? { explanations: f.explanations.slice(0, 20) } : {}),
+      ...(f.liveEvidence?.length ? { liveEvidence: f.liveEvidence.slice(0, 15) } : {}),
+      tools: [
+        ...new Set(f.toolCalls.map((c) => cut(`${c.name} ${JSON.stringify(c.args ?? {})}`, 200))),
+      ].slice(0, 20),
     })),
     reasoning: cut(a.reasoning, LIMITS.reasoningChars),
+    ...(a.clearance ? { clearance: a.clearance } : {}),
+    evidenceCount: s.evidence.length,
   };
+  const before = [...s.rounds].reverse().find((r) => r.round < a.round);
+  if (!before) return summary;
+  const feedback = s.feedback.filter((f) => f.round === before.round).map((f) => f.text);
+  const newAlerts = s.evidence.slice(before.evidenceCount ?? s.evidence.length).map((e) => e.alert);
+  return { ...summary, changes: describeRoundChange(before, summary, feedback, newAlerts) };
 }
 
 function boundEntry(e: SessionEntry): SessionEntry {
@@ -359,9 +394,13 @@ export function sessionBytes(s: CaseSession): number {
 export function migrateSession(raw: unknown): CaseSession {
   const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version === SESSION_SCHEMA_VERSION) return CaseSession.parse(raw);
+  // v2 → v3 only added optional fields.
+  if (version === 2) return CaseSession.parse({ ...(raw as object), schemaVersion: SESSION_SCHEMA_VERSION });
   if (version === 1 || version === '1' || (typeof version === 'string' && version.startsWith('1.'))) {
     const v1 = SessionV1.parse(raw);
     return enforceBudget(CaseSession.parse(migrateV1(v1, boundEntry)));
   }
-  throw new Error(`caseSession state has unknown schemaVersion ${JSON.stringify(version)}; expected 1 or 2`);
+  throw new Error(
+    `caseSession state has unknown schemaVersion ${JSON.stringify(version)}; expected 1, 2 or ${SESSION_SCHEMA_VERSION}`,
+  );
 }

@@ -19,6 +19,43 @@ export const ToolCallRecord = z.object({
   durationMs: z.number().nonnegative(),
 });
 
+/**
+ * Facts in the data that can make an alert benign. A specialist (model) names one by kind and reference
+ * (the notice id, device id, merchant, endpoint, order…); code then checks it against the data and records
+ * which alerts it really covers. Only verified explanations reach the auto-clear policy.
+ */
+export const ExplanationKind = z.enum([
+  'travel_notice',
+  'registered_device',
+  'known_device',
+  'known_location',
+  'usual_merchant',
+  'matching_purchase',
+  'api_history',
+  'usage_history',
+  'hotspot_pass',
+  'self_service_reset',
+]);
+export type ExplanationKind = z.infer<typeof ExplanationKind>;
+
+export const Explanation = z.object({
+  kind: ExplanationKind,
+  ref: z.string().min(1).max(200),
+  detail: z.string().max(500),
+  /** Alert ids this explanation covers, as verified against the data (empty until verified). */
+  covers: z.array(z.string()).max(50).default([]),
+});
+export type Explanation = z.infer<typeof Explanation>;
+
+/** A live telemetry event a specialist relied on, as the case view shows it. */
+export const LiveEvidenceItem = z.object({
+  id: z.string(),
+  at: z.string(),
+  type: z.string(),
+  text: z.string().max(300),
+});
+export type LiveEvidenceItem = z.infer<typeof LiveEvidenceItem>;
+
 /** One specialist's verdict. `degraded` marks a fallback score that no tool evidence backs. */
 export const Findings = z.object({
   specialist: SpecialistName,
@@ -33,6 +70,10 @@ export const Findings = z.object({
   degradedReason: z.string().optional(),
   /** Set when the primary model failed and the secondary answered (first occurrence). */
   modelFallback: z.object({ from: z.string(), to: z.string(), reason: z.string() }).optional(),
+  /** Benign explanations found in the data, verified by code (see Explanation). */
+  explanations: z.array(Explanation).max(20).optional(),
+  /** The live events (from the account's live record) the specialist cited, verified as read. */
+  liveEvidence: z.array(LiveEvidenceItem).max(15).optional(),
 });
 export type Findings = z.infer<typeof Findings>;
 
@@ -52,5 +93,15 @@ export const Assessment = z.object({
   degraded: z.boolean(),
   findings: z.array(Findings),
   usage: TokenUsage,
+  /** The auto-clear policy's verdict on this round and why (src/review/policy-autoclear.ts). */
+  clearance: z
+    .object({
+      autoClear: z.boolean(),
+      reason: z.string(),
+      elevated: z.boolean(),
+      unexplained: z.array(z.string()),
+      explanations: z.array(Explanation),
+    })
+    .optional(),
 });
 export type Assessment = z.infer<typeof Assessment>;

@@ -12,13 +12,19 @@ import { DecisionRequest, type AnalystDecision, type Outcome } from './types';
 /**
  * Review when the risk reaches the threshold, or when any finding is degraded (a fallback score no tool
  * evidence backs): a degraded investigation never auto-clears. An unreadable score also goes to review.
+ * When the round carries the auto-clear policy's verdict (policy-autoclear.ts: a critical alert or two
+ * corroborating rules need a verified benign explanation), a verdict against clearing is final too.
  */
 export function needsReview(
-  assessment: Pick<Assessment, 'riskScore' | 'degraded'> & { findings: ReadonlyArray<{ degraded: boolean }> },
+  assessment: Pick<Assessment, 'riskScore' | 'degraded'> & {
+    findings: ReadonlyArray<{ degraded: boolean }>;
+    clearance?: { autoClear: boolean };
+  },
   threshold: number,
 ): boolean {
   if (!Number.isFinite(assessment.riskScore)) return true;
   if (assessment.degraded || assessment.findings.some((f) => f.degraded)) return true;
+  if (assessment.clearance && !assessment.clearance.autoClear) return true;
   return assessment.riskScore >= threshold;
 }
 

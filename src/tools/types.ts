@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { LiveEvent } from '../live/record.js';
 
 /** A tool the agents (in-process) and outside agents (over MCP) can call. One definition each. */
 export interface ToolDefinition<I extends z.ZodType = z.ZodType, O = unknown> {
@@ -15,6 +16,23 @@ export interface ToolContext {
   caseId?: string;
   /** Where action tools (lock_account, refund_charges) send their commands; read tools ignore it. */
   actions?: ActionPort;
+  /**
+   * "Now" for the read tools (ISO): the shipped history ends the day before, windows end here, and live
+   * events after it are not shown. An investigation passes its orchestration's time (deterministic);
+   * the MCP edge passes the wall clock. Absent: the dataset's fixed calendar and no live events.
+   */
+  asOf?: string;
+  /** The live account record of one customer (its accountActivity entity), merged into that customer's tools. */
+  live?: LiveSource;
+}
+
+/** A customer's live events as read from the live account record. */
+export interface LiveSource {
+  customerId: string;
+  /** Ascending by time. */
+  events: readonly LiveEvent[];
+  /** Events the record no longer holds (retention and caps), per type: the timeline says so. */
+  dropped?: Readonly<Record<string, number>>;
 }
 
 export type ActionKind = 'lock_account' | 'refund_charges';
@@ -45,6 +63,10 @@ export type ToolName =
   | 'get_billing_summary'
   | 'get_customer_orders'
   | 'search_knowledge_base'
+  | 'get_transactions'
+  | 'get_api_activity'
+  | 'get_account_context'
+  | 'get_account_timeline'
   | 'lock_account'
   | 'refund_charges';
 

@@ -30,7 +30,14 @@ const TELEMETRY = [
   { type: 'data_usage', customerId: 'C003', timestamp: at(1), mb: 180 },
   { type: 'transaction', customerId: 'C013', timestamp: at(2), amount: 1200, merchant: 'Electronics Hub' },
   { type: 'api_call', customerId: 'C004', timestamp: at(3), endpoint: '/v1/balance' },
-  { type: 'transaction', customerId: 'C001', timestamp: at(4), amount: 4800, merchant: 'Travel Desk' },
+  // 3.2× C001's average, at a shop where C001 often spends up to $260: flagged, then cleared with that reason.
+  {
+    type: 'transaction',
+    customerId: 'C001',
+    timestamp: at(4),
+    amount: 330,
+    merchant: 'Contoso Mobile Store',
+  },
 ];
 const FEEDBACK = 'The customer confirms the foreign login was a VPN; re-check the billing disputes only.';
 

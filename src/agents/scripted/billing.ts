@@ -6,9 +6,11 @@ import {
   latest,
   num,
   obj,
+  ms,
   str,
   type Analysis,
   type AlertFacts,
+  type ProposedExplanation,
   type ToolResult,
 } from './read';
 
@@ -98,21 +100,15 @@ export function analyzeBilling(results: readonly ToolResult[], alert: AlertFacts
       `Largest order is ${fmt(largestRatio)}x the average transaction ($${num(os.largestOrderUsd)}).`,
     );
   }
-  // The alert's own telemetry: transactions far above the customer's average.
-  const bigTx = alert.events.filter(
-    (e) => e.type === 'transaction' && avgTx > 0 && (num(e.amount) ?? 0) > 3 * avgTx,
-  );
-  if (bigTx.length) {
-    score += 0.2;
-    evidence.push(
-      `Alert telemetry: ${bigTx.length} transaction(s) above 3x the $${avgTx} average (max $${Math.max(...bigTx.map((e) => num(e.amount) ?? 0))}).`,
-    );
-  }
+  // Live transactions against the customer's own history (and the alert's, if the record lacked them).
+  const live = analyzeLiveTransactions(results, alert, avgTx, home);
+  score += live.score;
+  evidence.push(...live.evidence);
   if (!evidence.length)
     evidence.push('Invoices paid, no unusual charges, disputes, refunds or risky orders.');
   const s = clamp(score);
   const finding =
-    !bill && !orders
+    !bill && !orders && !latest(results, 'get_transactions')
       ? 'Billing data could not be read; billing risk is unverified.'
       : s >= 0.6
         ? 'Billing fraud pattern: charges or orders the customer did not make, or payment abuse.'
@@ -125,11 +121,194 @@ export function analyzeBilling(results: readonly ToolResult[], alert: AlertFacts
     burst >= 5 ? 'card testing' : '',
     refunds >= 3 || chargebacks.length ? 'friendly fraud refund abuse chargeback' : '',
     costlyAbroad.length ? 'device financing fraud shipped abroad' : '',
+    live.cardTesting ? 'card testing' : '',
   ];
   return {
     score: s,
     finding,
     evidence,
     kbQuery: kb.filter(Boolean).join(' ') || 'billing dispute refund policy',
+    explanations: live.explanations,
+    cited: live.cited,
   };
+}
+
+interface LiveTx {
+  id: string;
+  ts: string;
+  amount: number;
+  merchant: string;
+  merchantCountry: string;
+  kind: string;
+  refundOf: string | null;
+  device: string;
+}
+
+/**
+ * Live purchases and refunds: large ones against the customer's history at that merchant, purchases
+ * abroad against travel notices, bursts of tiny payments (card testing), refunds with no purchase behind
+ * them (refund abuse), and charges from merchants the customer never used, in a cluster (cramming).
+ */
+function analyzeLiveTransactions(
+  results: readonly ToolResult[],
+  alert: AlertFacts,
+  avgTx: number,
+  home: Set<string>,
+): {
+  score: number;
+  evidence: string[];
+  explanations: ProposedExplanation[];
+  cited: string[];
+  cardTesting: boolean;
+} {
+  const tx = latest(results, 'get_transactions');
+  const context = latest(results, 'get_account_context');
+  const now = ms(alert.asOf) || ms(context?.asOf) || Number.POSITIVE_INFINITY;
+  const avg = num(tx?.avgTransactionUsd) ?? avgTx;
+  const evidence: string[] = [];
+  const explanations: ProposedExplanation[] = [];
+  const cited = new Set<string>();
+  const usual = new Map(
+    arr(obj(tx?.history).usualMerchants)
+      .map(obj)
+      .map((m) => [str(m.merchant) ?? '', m] as const),
+  );
+  const items: LiveTx[] = arr(obj(tx?.live).items)
+    .map(obj)
+    .map((i) => ({
+      id: str(i.id) ?? '',
+      ts: str(i.ts) ?? '',
+      amount: num(i.amountUsd) ?? 0,
+      merchant: str(i.merchant) ?? '',
+      merchantCountry: str(i.merchantCountry) ?? '',
+      kind: str(i.kind) ?? 'purchase',
+      refundOf: i.refundOf === undefined ? null : (str(i.refundOf) ?? null),
+      device: str(i.device) ?? '',
+    }));
+  for (const e of alert.events.filter((x) => x.type === 'transaction'))
+    if (!items.some((i) => ms(i.ts) === ms(e.timestamp) && i.amount === num(e.amount)))
+      items.push({
+        id: '',
+        ts: str(e.timestamp) ?? '',
+        amount: num(e.amount) ?? 0,
+        merchant: str(e.merchant) ?? '',
+        merchantCountry: str(e.merchantCountry) ?? '',
+        kind: str(e.kind) ?? 'purchase',
+        refundOf: null,
+        device: str(e.device) ?? '',
+      });
+  const notices = arr(context?.travelNotices).map(obj);
+  const noticeFor = (country: string, t: number) =>
+    notices.find(
+      (n) =>
+        arr(n.countries).includes(country) &&
+        t >= ms(`${str(n.from)}T00:00:00Z`) &&
+        t < ms(`${str(n.to)}T00:00:00Z`) + 86_400_000,
+    );
+  let score = 0;
+  const purchases = items.filter((i) => i.kind !== 'refund' && (ms(i.ts) || 0) <= now);
+  const refunds = items.filter((i) => i.kind === 'refund' && (ms(i.ts) || 0) <= now);
+
+  // Card testing: many tiny payments in minutes, at several merchants.
+  const burst = densest(purchases, 30 * 60_000);
+  const tiny = burst.filter((i) => i.amount < 5);
+  const cardTesting =
+    burst.length >= 8 && tiny.length >= 0.6 * burst.length && new Set(burst.map((i) => i.merchant)).size >= 3;
+  if (cardTesting) {
+    score += 0.75;
+    burst.forEach((i) => i.id && cited.add(i.id));
+    evidence.push(
+      `Card-testing pattern: ${burst.length} live payments within 30 minutes, ${tiny.length} under $5, at ${new Set(burst.map((i) => i.merchant)).size} merchants.`,
+    );
+  }
+
+  // Large purchases: the customer's own history at that merchant, or a trip, can explain them.
+  let largeScore = 0;
+  for (const p of purchases.filter((i) => avg > 0 && i.amount > 3 * avg)) {
+    const m = usual.get(p.merchant);
+    const t = ms(p.ts);
+    const abroad = !!p.merchantCountry && home.size > 0 && !home.has(p.merchantCountry);
+    const notice = abroad ? noticeFor(p.merchantCountry, t) : undefined;
+    const ratioToAvg = p.amount / avg;
+    if (m && (num(m.purchases) ?? 0) >= 2 && p.amount <= 1.5 * (num(m.maxUsd) ?? 0) && (!abroad || notice)) {
+      explanations.push({
+        kind: 'usual_merchant',
+        ref: p.merchant,
+        detail: `${num(m.purchases)} earlier purchases at ${p.merchant}, up to $${num(m.maxUsd)}`,
+      });
+      evidence.push(
+        `Live purchase $${fmt(p.amount, 2)} at ${p.merchant} (${fmt(ratioToAvg)}x the average) is in line with the customer's own purchases there (up to $${num(m.maxUsd)}).`,
+      );
+      largeScore = Math.max(largeScore, 0.08);
+      continue;
+    }
+    if (notice && ratioToAvg <= 15) {
+      explanations.push({
+        kind: 'travel_notice',
+        ref: str(notice.id) ?? '',
+        detail: `purchase in ${p.merchantCountry} during an announced trip`,
+      });
+      evidence.push(
+        `Live purchase $${fmt(p.amount, 2)} in ${p.merchantCountry} falls inside the customer's announced trip (${str(notice.id)}).`,
+      );
+      largeScore = Math.max(largeScore, 0.12);
+      continue;
+    }
+    if (p.id) cited.add(p.id);
+    const s = (ratioToAvg >= 10 ? 0.6 : ratioToAvg >= 5 ? 0.45 : 0.3) + (m ? 0 : 0.1) + (abroad ? 0.15 : 0);
+    largeScore = Math.max(largeScore, s);
+    evidence.push(
+      `Live purchase $${fmt(p.amount, 2)} at ${p.merchant || '?'} is ${fmt(ratioToAvg)}x the $${fmt(avg, 2)} average` +
+        (m
+          ? `, above anything spent there before (max $${num(m.maxUsd)})`
+          : ', at a merchant the customer never used') +
+        (abroad ? `, in ${p.merchantCountry} with no travel notice` : '') +
+        '.',
+    );
+  }
+  const bigOnes = purchases.filter((i) => avg > 0 && i.amount > 3 * avg).length;
+  score += largeScore + (bigOnes >= 2 && largeScore >= 0.3 ? 0.15 : 0);
+
+  // Refunds: one matching an earlier purchase is a return; several with nothing behind them are abuse.
+  const orphan = refunds.filter((r) => !r.refundOf);
+  for (const r of refunds.filter((x) => x.refundOf))
+    explanations.push({
+      kind: 'matching_purchase',
+      ref: r.refundOf!,
+      detail: `refund of purchase ${r.refundOf} at ${r.merchant}`,
+    });
+  if (orphan.length) {
+    const large = orphan.filter((r) => avg > 0 && r.amount > 2 * avg);
+    score += Math.min(0.7, 0.35 * large.length + 0.1 * (orphan.length - large.length));
+    orphan.forEach((r) => r.id && cited.add(r.id));
+    evidence.push(
+      `${orphan.length} live refund(s) with no matching purchase in the history ($${fmt(
+        orphan.reduce((s, r) => s + r.amount, 0),
+        2,
+      )}).`,
+    );
+  } else if (refunds.length)
+    evidence.push(`${refunds.length} live refund(s), each matching an earlier purchase.`);
+
+  // Cramming: a cluster of charges from merchants the customer never used.
+  const strangers = purchases.filter((i) => !usual.has(i.merchant) && i.amount <= 3 * avg);
+  const stranger24h = densest(strangers, 86_400_000);
+  if (!cardTesting && stranger24h.length >= 3 && new Set(stranger24h.map((i) => i.merchant)).size >= 2) {
+    score += 0.45;
+    stranger24h.forEach((i) => i.id && cited.add(i.id));
+    evidence.push(
+      `${stranger24h.length} live charges within a day from ${new Set(stranger24h.map((i) => i.merchant)).size} merchants the customer never used before.`,
+    );
+  }
+  return { score, evidence, explanations, cited: [...cited].slice(0, 12), cardTesting };
+}
+
+function densest(items: LiveTx[], widthMs: number): LiveTx[] {
+  const sorted = [...items].sort((a, b) => ms(a.ts) - ms(b.ts));
+  let best: LiveTx[] = [];
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (ms(sorted[i]!.ts) - ms(sorted[j]!.ts) > widthMs) j++;
+    if (i - j + 1 > best.length) best = sorted.slice(j, i + 1);
+  }
+  return best;
 }

@@ -11,6 +11,12 @@ export interface ToolResult {
   args: Record<string, unknown>;
   value: Json;
 }
+/** A benign explanation the analysis found in a tool result (code verifies it against the data later). */
+export interface ProposedExplanation {
+  kind: string;
+  ref: string;
+  detail: string;
+}
 export interface Analysis {
   score: number;
   /** One or two sentences. */
@@ -18,10 +24,17 @@ export interface Analysis {
   evidence: string[];
   /** Keywords for the knowledge base search that follows. */
   kbQuery: string;
+  explanations?: ProposedExplanation[];
+  /** Ids of the live timeline items behind the findings. */
+  cited?: string[];
 }
 export interface AlertFacts {
   customerId: string;
   events: Array<Record<string, unknown>>;
+  /** "Now" of the investigation (ISO), when the prompt states it. */
+  asOf?: string;
+  /** The rules of the case's alerts (what the specialists must explain or confirm). */
+  rules?: string[];
 }
 
 // Loose readers: tool results are untrusted JSON; a missing or mistyped field reads as absent.
@@ -45,6 +58,25 @@ export function homeCountries(results: readonly ToolResult[]): Set<string> {
     if (h.length) return new Set(h);
   }
   return new Set();
+}
+
+/** Milliseconds of an ISO text, NaN when absent. */
+export const ms = (v: Json): number => (typeof v === 'string' ? Date.parse(v) : Number.NaN);
+export const DAY = 86_400_000;
+
+/** Items of several lists, each id once (tools list the same event under several headings). */
+export function uniqueById(...lists: unknown[][]): Array<Record<string, unknown>> {
+  const seen = new Set<string>();
+  const out: Array<Record<string, unknown>> = [];
+  for (const list of lists)
+    for (const v of list) {
+      const o = obj(v);
+      const id = str(o.id) ?? `${str(o.ts)}|${str(o.type)}|${str(o.country)}|${str(o.device)}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(o);
+    }
+  return out;
 }
 
 export const median = (xs: number[]) => {

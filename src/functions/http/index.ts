@@ -2,6 +2,7 @@
 import './telemetry';
 import './cases';
 import './case';
+import './customers';
 import './stream';
 import './health';
 import './openapi';

@@ -1,18 +1,23 @@
 import { dayDate, timestamp } from './calendar.js';
 import { deviceId, ev, ipFor, type SecurityProfile } from './activity.js';
 import { withExtraLines } from './billing.js';
+import { travelNotice } from './context.js';
 import type { ProfileOverride } from './profiles.js';
 import type { Rng } from '../../shared/prng.js';
 import { round2 } from '../define.js';
 import type {
+  ApiUsageSeries,
+  CardTransaction,
   Customer,
   Dispute,
   Invoice,
   Order,
   Payment,
   Refund,
+  RegisteredDevice,
   SecurityEvent,
   Subscription,
+  TravelNotice,
 } from './schema.js';
 
 /**
@@ -30,6 +35,10 @@ export interface CustomerBundle {
   refunds: Refund[];
   disputes: Dispute[];
   orders: Order[];
+  travelNotices: TravelNotice[];
+  devices: RegisteredDevice[];
+  transactions: CardTransaction[];
+  apiUsage: ApiUsageSeries[];
 }
 
 export interface Plant {
@@ -370,6 +379,7 @@ export const PLANTS: Readonly<Record<string, Plant>> = {
     profile: { homeCountries: ['US', 'CA'] },
     rest: (b, rng) => {
       const c = b.customer;
+      b.travelNotices.push(travelNotice(c, 1, ['JP'], 77, 85, 70));
       clearEvents(b, 77, 85);
       const ip = ipFor('JP', rng);
       for (let day = 78; day <= 84; day++)

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** The shapes of the Contoso dataset. The generator's output is parsed with these in tests. */
 
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
-export const CustomerId = z.string().regex(/^C\d{3}$/, 'customer ids look like C001');
+export const CustomerId = z.string().regex(/^C\d{3,5}$/, 'customer ids look like C001');
 
 export const Customer = z.object({
   id: CustomerId,
@@ -133,6 +133,50 @@ export const KbArticle = z.object({
 });
 export type KbArticle = z.infer<typeof KbArticle>;
 
+/** A trip the customer announced (app or phone): logins and purchases there, then, are expected. */
+export const TravelNotice = z.object({
+  id: z.string(),
+  customerId: CustomerId,
+  countries: z.array(z.string().length(2)).min(1),
+  /** First and last day of the trip, inclusive. */
+  from: IsoDate,
+  to: IsoDate,
+  filed: IsoDate,
+});
+export type TravelNotice = z.infer<typeof TravelNotice>;
+
+/** A handset or tablet registered to the account through a verified channel (store, signup, the app). */
+export const RegisteredDevice = z.object({
+  deviceId: z.string(),
+  customerId: CustomerId,
+  label: z.string(),
+  registered: IsoDate,
+  channel: z.enum(['signup', 'store', 'app']),
+});
+export type RegisteredDevice = z.infer<typeof RegisteredDevice>;
+
+/** A card or wallet payment the customer made (or got back) at a merchant. */
+export const CardTransaction = z.object({
+  id: z.string(),
+  customerId: CustomerId,
+  ts: z.string(),
+  amountUsd: z.number().positive(),
+  merchant: z.string(),
+  merchantCountry: z.string().length(2),
+  category: z.enum(['grocery', 'dining', 'fuel', 'retail', 'electronics', 'travel', 'streaming', 'telecom']),
+  kind: z.enum(['purchase', 'refund']),
+});
+export type CardTransaction = z.infer<typeof CardTransaction>;
+
+/** Daily API calls of one customer to one endpoint (index 0 = the dataset's first day) and each day's busiest minute. */
+export const ApiUsageSeries = z.object({
+  customerId: CustomerId,
+  endpoint: z.string(),
+  dailyCalls: z.array(z.number().int().nonnegative()),
+  dailyPeakPerMinute: z.array(z.number().int().nonnegative()),
+});
+export type ApiUsageSeries = z.infer<typeof ApiUsageSeries>;
+
 export const Dataset = z.object({
   customers: z.array(Customer),
   subscriptions: z.array(Subscription),
@@ -143,6 +187,10 @@ export const Dataset = z.object({
   refunds: z.array(Refund),
   disputes: z.array(Dispute),
   orders: z.array(Order),
+  travelNotices: z.array(TravelNotice),
+  devices: z.array(RegisteredDevice),
+  transactions: z.array(CardTransaction),
+  apiUsage: z.array(ApiUsageSeries),
   knowledgeBase: z.array(KbArticle),
 });
 export type Dataset = z.infer<typeof Dataset>;

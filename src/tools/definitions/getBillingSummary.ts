@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { billingOf, ordersOf } from '../data/dataset.js';
+import { datasetAt } from '../data/dataset.js';
 import type { ChargeCategory } from '../data/schema.js';
 import { defineTool, ratio, round2 } from '../define.js';
-import { customerIdArg, requireCustomer } from './common.js';
+import { customerIdArg, requireCustomer, viewOf } from './common.js';
 
 export const GetBillingSummaryInput = z.object({ customer_id: customerIdArg });
 export type GetBillingSummaryInput = z.infer<typeof GetBillingSummaryInput>;
@@ -17,9 +17,10 @@ export const getBillingSummary = defineTool({
     'Invoices (last 3 months), the latest invoice against the average of the earlier ones, unusual charges ' +
     '(third-party, roaming, overage), payments and failures, refunds and open disputes/chargebacks of a customer.',
   input: GetBillingSummaryInput,
-  handler: async ({ customer_id }) => {
-    const c = requireCustomer(customer_id);
-    const { invoices, payments, refunds, disputes } = billingOf(c.id);
+  handler: async ({ customer_id }, ctx) => {
+    const view = viewOf(ctx);
+    const c = requireCustomer(customer_id, view);
+    const { invoices, payments, refunds, disputes } = view.billingOf(c.id);
     const latest = invoices[invoices.length - 1];
     const prior = invoices.slice(0, -1);
     const priorAvg = prior.length ? prior.reduce((s, i) => s + i.totalUsd, 0) / prior.length : 0;
@@ -82,9 +83,11 @@ export const getBillingSummary = defineTool({
 
 /** What a refund for this customer may not exceed: everything invoiced or paid for orders in the dataset. */
 export function refundCeilingUsd(customerId: string): number {
-  const { invoices } = billingOf(customerId);
+  const view = datasetAt();
+  const { invoices } = view.billingOf(customerId);
   const billed = invoices.reduce((s, i) => s + i.totalUsd, 0);
-  const ordered = ordersOf(customerId)
+  const ordered = view
+    .ordersOf(customerId)
     .filter((o) => o.paymentStatus !== 'declined')
     .reduce((s, o) => s + o.totalUsd, 0);
   return round2(billed + ordered);
@@ -93,7 +96,8 @@ export function refundCeilingUsd(customerId: string): number {
 /** The default refund: the sum of the customer's open disputes and chargebacks. */
 export function openDisputedUsd(customerId: string): number {
   return round2(
-    billingOf(customerId)
+    datasetAt()
+      .billingOf(customerId)
       .disputes.filter((d) => d.status === 'open')
       .reduce((s, d) => s + d.amountUsd, 0),
   );

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { subscriptionsOf } from '../data/dataset.js';
 import { defineTool } from '../define.js';
-import { customerIdArg, requireCustomer } from './common.js';
+import { customerIdArg, requireCustomer, viewOf } from './common.js';
 
 export const GetCustomerDetailInput = z.object({ customer_id: customerIdArg });
 export type GetCustomerDetailInput = z.infer<typeof GetCustomerDetailInput>;
@@ -11,8 +10,9 @@ export const getCustomerDetail = defineTool({
   description:
     'Customer profile: name, home countries, tier, account status, signup date, average transaction (USD), average daily data (GB), MFA state and subscription ids.',
   input: GetCustomerDetailInput,
-  handler: async ({ customer_id }) => {
-    const c = requireCustomer(customer_id);
+  handler: async ({ customer_id }, ctx) => {
+    const view = viewOf(ctx);
+    const c = requireCustomer(customer_id, view);
     return {
       customerId: c.id,
       name: c.name,
@@ -24,7 +24,7 @@ export const getCustomerDetail = defineTool({
       avgTransactionUsd: c.avgTransactionUsd,
       avgDailyDataGb: c.avgDailyDataGb,
       mfa: { enabled: c.mfaEnabled, method: c.mfaMethod },
-      subscriptionIds: subscriptionsOf(c.id).map((s) => s.id),
+      subscriptionIds: view.subscriptionsOf(c.id).map((s) => s.id),
     };
   },
 });

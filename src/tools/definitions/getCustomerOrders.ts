@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { DATASET_DAYS, dayIndex } from '../data/calendar.js';
-import { ordersOf } from '../data/dataset.js';
+import { DATASET_DAYS } from '../data/calendar.js';
 import type { Order } from '../data/schema.js';
 import { defineTool, ratio, round2 } from '../define.js';
-import { customerIdArg, requireCustomer } from './common.js';
+import { customerIdArg, requireCustomer, viewOf } from './common.js';
 
 export const GetCustomerOrdersInput = z.object({
   customer_id: customerIdArg,
@@ -27,9 +26,10 @@ export const getCustomerOrders = defineTool({
     '(largest order ratio, declined/refunded counts, orders shipped outside the home countries, the densest 30-minute burst, ' +
     'orders in the last 7 days) and the most recent orders.',
   input: GetCustomerOrdersInput,
-  handler: async ({ customer_id, limit }) => {
-    const c = requireCustomer(customer_id);
-    const orders = ordersOf(c.id);
+  handler: async ({ customer_id, limit }, ctx) => {
+    const view = viewOf(ctx);
+    const c = requireCustomer(customer_id, view);
+    const orders = view.ordersOf(c.id);
     const home = new Set<string>(c.homeCountries);
     const paid = orders.filter((o) => o.paymentStatus !== 'declined');
     const largest = orders.reduce<Order | undefined>(
@@ -48,7 +48,7 @@ export const getCustomerOrders = defineTool({
         refunded: orders.filter((o) => o.paymentStatus === 'refunded').length,
         shippedOutsideHome: orders.filter((o) => !home.has(o.shipCountry)).length,
         maxOrdersIn30Min: densestBurst(orders),
-        last7Days: orders.filter((o) => (dayIndex(o.ts) ?? 0) >= DATASET_DAYS - 7).length,
+        last7Days: orders.filter((o) => (view.dayIndex(o.ts) ?? 0) >= DATASET_DAYS - 7).length,
       },
       orders: orders
         .slice(-limit)

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { subscriptionById, subscriptionsOf } from '../data/dataset.js';
 import type { Subscription } from '../data/schema.js';
 import { defineTool } from '../define.js';
 import { ToolError } from '../errors.js';
-import { customerIdArg, requireCustomer } from './common.js';
+import { customerIdArg, requireCustomer, viewOf } from './common.js';
 
 export const GetSubscriptionDetailInput = z
   .object({
@@ -22,16 +21,17 @@ export const getSubscriptionDetail = defineTool({
   description:
     'Mobile subscriptions of a customer (or one subscription): plan, monthly fee, data cap (null = unlimited), status, line (primary/secondary), start date.',
   input: GetSubscriptionDetailInput,
-  handler: async ({ customer_id, subscription_id }) => {
+  handler: async ({ customer_id, subscription_id }, ctx) => {
+    const view = viewOf(ctx);
     let subs: Subscription[];
     if (subscription_id !== undefined) {
-      const s = subscriptionById(subscription_id);
+      const s = view.subscription(subscription_id);
       if (!s)
         throw new ToolError(
           `subscription "${subscription_id}" not found; ids look like SUB-C001-1`,
           'not_found',
         );
-      if (customer_id !== undefined && requireCustomer(customer_id).id !== s.customerId) {
+      if (customer_id !== undefined && requireCustomer(customer_id, view).id !== s.customerId) {
         throw new ToolError(
           `subscription ${s.id} belongs to ${s.customerId}, not ${customer_id}`,
           'not_found',
@@ -39,7 +39,7 @@ export const getSubscriptionDetail = defineTool({
       }
       subs = [s];
     } else {
-      subs = subscriptionsOf(requireCustomer(customer_id ?? '').id);
+      subs = view.subscriptionsOf(requireCustomer(customer_id ?? '', view).id);
     }
     return {
       customerId: subs[0]?.customerId,

@@ -65,7 +65,8 @@ describe('OpenAPI document', () => {
     const batch = doc.components.schemas.TelemetryBatch as {
       properties: { events: { items: { oneOf: unknown[] } } };
     };
-    expect(batch.properties.events.items.oneOf).toHaveLength(5);
+    // login, transaction, data_usage, api_call, auth_failure and account_change
+    expect(batch.properties.events.items.oneOf).toHaveLength(6);
   });
 
   it('documents the error statuses of the decision route', () => {

@@ -24,7 +24,7 @@ const round = (u: number, l: number, b: number) => [
 
 describe('aggregateRisk', () => {
   it('weighs usage 0.3, location 0.4, billing 0.3 when no single signal dominates', () => {
-    expect(aggregateRisk(round(0.5, 0.5, 0.5)).riskScore).toBe(0.5);
+    expect(aggregateRisk(round(0.4, 0.5, 0.4)).riskScore).toBe(0.44);
     expect(aggregateRisk(round(0.6, 0.8, 0.4)).riskScore).toBe(0.62);
     expect(aggregateRisk(round(0.8, 0.6, 0.6)).riskScore).toBe(0.66);
   });
@@ -61,7 +61,8 @@ describe('aggregateRisk', () => {
   it.each([
     // usage, location, billing → risk, action
     [0.2, 0.3, 0.2, 0.24, 'clear'],
-    [0.59, 0.59, 0.59, 0.59, 'clear'],
+    [0.44, 0.59, 0.44, 0.5, 'clear'],
+    [0.1, 0.45, 0.45, 0.6, 'lock_account'], // two specialists corroborate: lifted to the threshold
     [0.1, 0.1, 0.95, 0.7125, 'refund_charges'], // billing alone: weighted 0.355, floored at 0.75 × 0.95
     [0.5, 0.95, 0.3, 0.7125, 'lock_account'], // location drives
     [0.9, 0.5, 0.5, 0.675, 'lock_account'], // usage drives
@@ -96,7 +97,9 @@ describe('aggregateRisk', () => {
       'lock_account',
     );
     expect(aggregateRisk(round(0.5, 0.5, 0.5), 0.4).recommendedAction).toBe('lock_account');
-    expect(aggregateRisk(round(0.65, 0.65, 0.1), 0.7).recommendedAction).toBe('clear');
+    expect(aggregateRisk(round(0.65, 0.3, 0.1), 0.7).recommendedAction).toBe('clear');
+    // Corroboration lifts to the case's own threshold.
+    expect(aggregateRisk(round(0.65, 0.65, 0.1), 0.7).riskScore).toBe(0.7);
   });
 });
 

@@ -209,9 +209,19 @@ describe('case session', () => {
 });
 
 describe('migrateSession', () => {
-  it('upgrades the version-1 fixture (DurableAgentState-shaped history) to version 2', () => {
+  it('loads the version-2 fixture as it is: rounds, feedback and evidence kept, the new fields absent', () => {
+    const raw = fixture('case-session-v2.json') as { rounds: unknown[]; feedback: unknown[] };
+    const s = migrateSession(raw);
+    expect(s.schemaVersion).toBe(3);
+    expect(s.rounds).toEqual(raw.rounds);
+    expect(s.feedback).toEqual(raw.feedback);
+    expect(s.evidence).toHaveLength(1);
+    expect(s.rounds[0]!.changes).toBeUndefined();
+  });
+
+  it('upgrades the version-1 fixture (DurableAgentState-shaped history) to the current version', () => {
     const s = migrateSession(fixture('case-session-v1.json'));
-    expect(s.schemaVersion).toBe(2);
+    expect(s.schemaVersion).toBe(3);
     expect(s.caseId).toBe('case-alert-0007');
     expect(s.customerId).toBe('C007');
     expect(s.entries).toHaveLength(4);

@@ -16,7 +16,21 @@ import {
  * Pinned digest of the generated dataset. It changes only when the generator changes on purpose;
  * then update it here and make sure planted.test.ts still passes (the patterns must stay real).
  */
-const DATASET_SHA256 = '98f5b4ce057b07d3d13eb0a326d5319a082f848582e456ed4709975fa4dccad1';
+const DATASET_SHA256 = 'b478b5ab36985ea922e1377d22b782b9bf2a1136dffbde97b45591789b10a3e9';
+/** The collections that existed before the benign context (notices, devices, payments, API use) was added. */
+const ORIGINAL_COLLECTIONS_SHA256 = '98f5b4ce057b07d3d13eb0a326d5319a082f848582e456ed4709975fa4dccad1';
+const ORIGINAL = [
+  'customers',
+  'subscriptions',
+  'usage',
+  'securityEvents',
+  'invoices',
+  'payments',
+  'refunds',
+  'disputes',
+  'orders',
+  'knowledgeBase',
+] as const;
 
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
@@ -28,6 +42,11 @@ describe('Contoso dataset', () => {
   it('regenerates byte-identically from the fixed seed (pinned digest)', () => {
     expect(digest(generateDataset())).toBe(DATASET_SHA256);
     expect(digest(dataset())).toBe(DATASET_SHA256);
+  });
+
+  it('adding the benign context drew from new streams: the original collections did not move', () => {
+    const ds = generateDataset();
+    expect(digest(Object.fromEntries(ORIGINAL.map((k) => [k, ds[k]])))).toBe(ORIGINAL_COLLECTIONS_SHA256);
   });
 
   it('does not depend on the clock: generating in 1999 and in 2040 gives the same data', () => {

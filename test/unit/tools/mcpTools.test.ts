@@ -1,5 +1,7 @@
 import { McpContentBlock, McpToolResponse, type InvocationContext } from '@azure/functions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LiveReader } from '../../../src/functions/mcpTools.js';
+import { appendEvents, emptyLiveRecord } from '../../../src/live/record.js';
 
 const registered = vi.hoisted(() => [] as { name: string; options: Record<string, unknown> }[]);
 
@@ -15,6 +17,7 @@ vi.mock('@azure/functions', async (importOriginal) => {
 });
 
 type Handler = (input: unknown, context: InvocationContext) => Promise<McpToolResponse | McpContentBlock>;
+let mcpToolHandler: (tool: string, reader?: LiveReader) => Handler;
 const context = (triggerMetadata: Record<string, unknown> = {}) =>
   ({ triggerMetadata }) as unknown as InvocationContext;
 /** Success is an McpToolResponse; a refusal is a whole CallToolResult (the host reads `call_tool_result`). */
@@ -30,10 +33,10 @@ const text = (r: McpToolResponse | McpContentBlock) => result(r).text;
 
 describe('MCP tool registrations', () => {
   beforeAll(async () => {
-    await import('../../../src/functions/mcpTools.js');
+    ({ mcpToolHandler } = await import('../../../src/functions/mcpTools.js'));
   });
 
-  it('registers the seven read tools and no action tool', () => {
+  it('registers the eleven read tools and no action tool', () => {
     expect(registered.map((r) => r.options['toolName'])).toEqual([
       'get_customer_detail',
       'get_subscription_detail',
@@ -41,6 +44,10 @@ describe('MCP tool registrations', () => {
       'get_security_logs',
       'get_billing_summary',
       'get_customer_orders',
+      'get_transactions',
+      'get_api_activity',
+      'get_account_context',
+      'get_account_timeline',
       'search_knowledge_base',
     ]);
   });
@@ -58,8 +65,41 @@ describe('MCP tool registrations', () => {
     });
   });
 
-  const handler = (tool: string): Handler =>
-    registered.find((r) => r.options['toolName'] === tool)?.options['handler'] as Handler;
+  it('reads the live record through a durable client input on every tool', () => {
+    for (const r of registered)
+      expect(r.options['extraInputs'], String(r.options['toolName'])).toEqual([
+        expect.objectContaining({ type: 'durableClient' }),
+      ]);
+  });
+
+  // The registered handlers read the live record through the durable client; here a reader stands in.
+  const liveLogin = appendEvents(emptyLiveRecord('C001'), [
+    {
+      type: 'login',
+      customerId: 'C001',
+      timestamp: new Date(Date.now() - 60_000).toISOString(),
+      country: 'NG',
+      ip: '41.1.2.3',
+      success: true,
+    },
+  ]).state;
+  const reads: string[] = [];
+  const reader: LiveReader = (customerId) => {
+    reads.push(customerId);
+    return Promise.resolve(customerId === 'C001' ? { customerId, events: liveLogin.events } : undefined);
+  };
+  const handler = (tool: string): Handler => mcpToolHandler(tool, reader);
+
+  it('returns the merged timeline the investigations see: history anchored to now, live events marked', async () => {
+    const r = await handler('get_security_logs')({ arguments: { customer_id: 'c001' } }, context());
+    const logs = JSON.parse(text(r));
+    expect(reads).toContain('C001');
+    expect(logs.recentEvents[0]).toMatchObject({ source: 'live', country: 'NG' });
+    expect(logs.recentEvents[1].source).toBe('history');
+    expect(Date.parse(logs.recentEvents[0].ts) - Date.parse(logs.recentEvents[1].ts)).toBeLessThan(
+      3 * 86_400_000,
+    );
+  });
 
   it('answers with the tool result as JSON text, reading the arguments from the trigger input', async () => {
     const r = await handler('get_customer_detail')(

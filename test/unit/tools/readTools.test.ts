@@ -143,7 +143,8 @@ describe('get_security_logs', () => {
   it('lists the 10 most recent events by default and stays compact for a busy takeover account', async () => {
     const s = await ok('get_security_logs', { customer_id: 'C013' });
     expect(s.recentEvents).toHaveLength(10);
-    expect(JSON.stringify(s).length).toBeLessThan(3500);
+    // Every item carries its id and source (history or live); still a few thousand characters.
+    expect(JSON.stringify(s).length).toBeLessThan(4500);
   });
 
   it('only counts events since the given instant', async () => {

@@ -11,7 +11,7 @@ import {
 import { mcpToolProperties } from '../../../src/tools/mcpProperties.js';
 
 describe('tool registry', () => {
-  it('has the seven read tools and the two action tools, each once', () => {
+  it('has the eleven read tools and the two action tools, each once', () => {
     expect(readTools.map((t) => t.name)).toEqual([
       'get_customer_detail',
       'get_subscription_detail',
@@ -19,10 +19,14 @@ describe('tool registry', () => {
       'get_security_logs',
       'get_billing_summary',
       'get_customer_orders',
+      'get_transactions',
+      'get_api_activity',
+      'get_account_context',
+      'get_account_timeline',
       'search_knowledge_base',
     ]);
     expect(actionTools.map((t) => t.name)).toEqual(['lock_account', 'refund_charges']);
-    expect(new Set(allTools.map((t) => t.name)).size).toBe(9);
+    expect(new Set(allTools.map((t) => t.name)).size).toBe(13);
     expect(toolByName('get_data_usage')?.name).toBe('get_data_usage');
     expect(toolByName('drop_tables')).toBeUndefined();
   });
@@ -50,7 +54,7 @@ describe('tool registry', () => {
 
   it('marks defaulted arguments as optional in the schema', () => {
     const schema = toolJsonSchema(toolByName('get_data_usage')!);
-    expect(schema['required']).toEqual(['subscription_id', 'start_date', 'end_date']);
+    expect(schema['required']).toEqual(['subscription_id']);
   });
 
   it('derives MCP tool properties from the same schema', () => {
@@ -63,6 +67,12 @@ describe('tool registry', () => {
       },
       since: { propertyType: 'string', description: expect.any(String), isRequired: false, isArray: false },
       limit: { propertyType: 'integer', description: expect.any(String), isRequired: false, isArray: false },
+      as_of: {
+        propertyType: 'string',
+        description: expect.stringMatching(/as of this ISO timestamp/),
+        isRequired: false,
+        isArray: false,
+      },
     });
     expect(mcpToolProperties(toolByName('get_data_usage')!)['aggregate']?.description).toMatch(
       /One of: total, weekly, daily/,
@@ -71,6 +81,21 @@ describe('tool registry', () => {
 });
 
 describe('callTool', () => {
+  it('reads the account as of the as_of argument when the context sets none, and refuses a bad one', async () => {
+    const r = await callTool('get_account_context', { customer_id: 'C048', as_of: '2026-03-20T12:00:00Z' });
+    expect(r).toMatchObject({ ok: true, result: { asOf: '2026-03-20T12:00:00.000Z' } });
+    const ctxWins = await callTool(
+      'get_account_context',
+      { customer_id: 'C048', as_of: '2026-03-20T12:00:00Z' },
+      { asOf: '2026-11-27T12:00:00Z' },
+    );
+    expect(ctxWins).toMatchObject({ ok: true, result: { asOf: '2026-11-27T12:00:00.000Z' } });
+    expect(await callTool('get_customer_detail', { customer_id: 'C001', as_of: 'today' })).toEqual({
+      ok: false,
+      error: 'invalid arguments for get_customer_detail: as_of: expected an ISO timestamp',
+    });
+  });
+
   it('accepts arguments as the JSON text a model produces', async () => {
     const r = await callTool('get_customer_detail', '{"customer_id":"C001"}');
     expect(r).toMatchObject({ ok: true, result: { customerId: 'C001' } });
@@ -94,7 +119,11 @@ describe('callTool', () => {
   });
 
   it('names every invalid field instead of throwing', async () => {
-    const r = await callTool('get_data_usage', { subscription_id: 42, start_date: '03/01/2026' });
+    const r = await callTool('get_data_usage', {
+      subscription_id: 42,
+      start_date: '03/01/2026',
+      end_date: 7,
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error).toMatch(/^invalid arguments for get_data_usage: /);
