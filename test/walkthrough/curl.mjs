@@ -1,3 +1,4 @@
+/* global fetch, Buffer */
 // The part of curl the README's walkthrough uses (-s, -w '… %{http_code} …', -H, -d, -X, a URL), for
 // machines without curl: `curl() { node test/walkthrough/curl.mjs "$@"; }`. Same output, same exit codes
 // for a connection failure (7) and a bad option (2).
