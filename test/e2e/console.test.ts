@@ -113,7 +113,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('analyst console', () => {
     const row = page.locator(`tr[data-case-id="${highRisk}"]`);
     await row.waitFor();
     await expect.poll(() => row.getAttribute('data-stage')).toBe('awaiting_decision');
-    await expect.poll(() => row.textContent()).toMatch(/C013.*awaiting decision.*(high|critical) 0\.\d\d.*1/);
+    await expect
+      .poll(() => row.textContent())
+      .toMatch(/C013.*awaiting decision.*round 1.*(high|critical) 0\.\d\d/);
     const countdown = row.locator('time.countdown');
     const first = await countdown.textContent();
     expect(first).toMatch(/^2d 23:59:\d\d$/); // 72 h deadline, seconds after it was set
