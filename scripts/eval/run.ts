@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { startOfflineHost, type OfflineHost } from '../offline-host/index';
 import type { TelemetryEvent } from '../../src/detection/schema';
+import { alertsOf, type AlertView, type TelemetryAccepted } from '../../src/api/telemetry';
 import type { Corpus } from './corpus/types';
 
 /**
@@ -38,8 +39,24 @@ export interface CaseOutcome {
   clearance?: string;
 }
 
+/** An alert the ingest API reported, and whether a case read it. */
+export interface AlertRaised {
+  alertId: string;
+  rule: string;
+  severity: string;
+  customerId: string;
+  /** The case the ingest said it opened or joined. */
+  caseId?: string;
+  /** True when some case's view lists the alert (as its first alert or as evidence): routing may move it on. */
+  inCase: boolean;
+}
+
 export interface RunResult {
   cases: CaseOutcome[];
+  /** Every alert the ingest raised (from its answers, or its instance's output when it answered pending). */
+  alerts: AlertRaised[];
+  /** Ingest instances that failed: their events raised nothing (a lost alert if any were due). */
+  failedIngests: string[];
   /** Wall seconds: ingest, then until every case settled. */
   ingestSeconds: number;
   settleSeconds: number;
@@ -66,7 +83,9 @@ export async function runCorpus(corpus: Corpus, opts: RunOptions): Promise<RunRe
     inMemory: true,
     functionKey: KEY,
     enableTimerTriggers: false,
-    appLog: process.env['EVAL_APP_LOG'] ? (level, category, message) => console.error(`[app ${level}] ${category}: ${message}`) : () => undefined,
+    appLog: process.env['EVAL_APP_LOG']
+      ? (level, category, message) => console.error(`[app ${level}] ${category}: ${message}`)
+      : () => undefined,
     env: {
       SIMULATOR_ENABLED: 'false',
       DATASET_CUSTOMERS: String(corpus.datasetCustomers),
@@ -95,8 +114,11 @@ async function drive(host: OfflineHost, corpus: Corpus, opts: RunOptions): Promi
   let posted = 0;
   let retries = 0;
   const postedAt = new Map<string, number>();
+  const raised: AlertView[] = [];
+  const pending: string[] = [];
+  const failedIngests: string[] = [];
   const started = performance.now();
-  for (const wave of [first, second]) {
+  for (const wave of [...inOrder(first), ...inOrder(second)]) {
     const batches = pack(wave);
     let next = 0;
     await Promise.all(
@@ -110,10 +132,14 @@ async function drive(host: OfflineHost, corpus: Corpus, opts: RunOptions): Promi
             await new Promise((res) => setTimeout(res, 250 * attempt));
             r = await api('POST', '/api/telemetry', { events: batch });
           }
-          if (r.status !== 202) throw new Error(`ingest answered ${r.status}: ${JSON.stringify(r.json).slice(0, 300)}`);
+          if (r.status !== 202)
+            throw new Error(`ingest answered ${r.status}: ${JSON.stringify(r.json).slice(0, 300)}`);
           const at = performance.now();
-          for (const a of (r.json as { alerts: Array<{ customerId: string }> }).alerts)
-            if (!postedAt.has(a.customerId)) postedAt.set(a.customerId, at);
+          const answer = r.json as TelemetryAccepted;
+          raised.push(...answer.alerts);
+          pending.push(...answer.pending);
+          failedIngests.push(...answer.failed);
+          for (const a of answer.alerts) if (!postedAt.has(a.customerId)) postedAt.set(a.customerId, at);
           posted += batch.length;
           opts.progress?.({ phase: 'ingest', done: posted, total });
         }
@@ -121,12 +147,18 @@ async function drive(host: OfflineHost, corpus: Corpus, opts: RunOptions): Promi
     );
   }
   const ingestSeconds = (performance.now() - started) / 1000;
+  // Ingests that had not finished when the API answered: their alerts are in their instances' output.
+  for (const id of pending) {
+    const st = await host.waitForStatus(id, ['Completed', 'Failed', 'Terminated'], 60_000);
+    if (st.runtimeStatus === 'Completed') raised.push(...alertsOf(st.output));
+    else failedIngests.push(id);
+  }
 
   // Poll the case index until every case has an assessment and waits for an analyst or has closed.
   const settleStart = performance.now();
   const assessedAt = new Map<string, number>();
   const deadline = settleStart + (opts.settleTimeoutMs ?? 8 * 60_000);
-  let summaries: Summary[] = [];
+  let summaries: Summary[];
   let stableSince = 0;
   let lastKey = '';
   for (;;) {
@@ -148,9 +180,11 @@ async function drive(host: OfflineHost, corpus: Corpus, opts: RunOptions): Promi
   const settleSeconds = (performance.now() - settleStart) / 1000;
 
   const cases: CaseOutcome[] = [];
+  const read = new Set<string>();
   for (const s of summaries) {
     const d = (await api('GET', `/api/cases/${encodeURIComponent(s.caseId)}`)).json as Detail;
     const alerts = [d.alert, ...(d.evidence ?? []).map((e) => e.alert)].filter(Boolean) as Detail['alert'][];
+    for (const a of alerts) read.add(a!.alertId);
     const opened = postedAt.get(s.customerId);
     const assessed = assessedAt.get(s.caseId);
     cases.push({
@@ -162,19 +196,37 @@ async function drive(host: OfflineHost, corpus: Corpus, opts: RunOptions): Promi
       ...(s.risk ? { risk: s.risk.score, recommendedAction: s.risk.recommendedAction } : {}),
       tokens: s.usage.tokens,
       usd: s.usage.usd,
-      alerts: alerts.map((a) => ({ alertId: a!.alertId, rule: a!.rule, severity: a!.severity, events: a!.events.length })),
-      ...(opened !== undefined && assessed !== undefined ? { latencyMs: Math.max(0, assessed - opened) } : {}),
+      alerts: alerts.map((a) => ({
+        alertId: a!.alertId,
+        rule: a!.rule,
+        severity: a!.severity,
+        events: a!.events.length,
+      })),
+      ...(opened !== undefined && assessed !== undefined
+        ? { latencyMs: Math.max(0, assessed - opened) }
+        : {}),
       ...(d.rounds?.at(-1)?.clearance ? { clearance: d.rounds.at(-1)!.clearance!.reason } : {}),
     });
   }
   return {
     cases,
+    alerts: raised.map((a) => ({
+      alertId: a.alertId,
+      rule: a.rule,
+      severity: a.severity,
+      customerId: a.customerId,
+      ...(a.caseId ? { caseId: a.caseId } : {}),
+      inCase: read.has(a.alertId),
+    })),
+    failedIngests,
     ingestSeconds,
     settleSeconds,
     eventsPosted: posted,
     ingestRetries: retries,
     model: opts.model,
-    unsettled: summaries.filter((s) => s.stage !== 'closed' && s.stage !== 'awaiting_decision').map((s) => s.caseId),
+    unsettled: summaries
+      .filter((s) => s.stage !== 'closed' && s.stage !== 'awaiting_decision')
+      .map((s) => s.caseId),
   };
 }
 
@@ -211,12 +263,30 @@ async function listAll(api: Api): Promise<Summary[]> {
   const out: Summary[] = [];
   let cursor: string | undefined;
   do {
-    const r = await api('GET', `/api/cases?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const r = await api(
+      'GET',
+      `/api/cases?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     const page = r.json as { cases: Summary[]; nextCursor?: string };
     out.push(...page.cases);
     cursor = page.nextCursor;
   } while (cursor);
   return out;
+}
+
+/**
+ * Waves that keep each customer's events in time order: a customer with more events than a batch holds
+ * sends them in consecutive waves (its first chunk in wave 1, the next in wave 2…); batches within a wave
+ * run concurrently, waves one after another.
+ */
+function inOrder(groups: TelemetryEvent[][]): TelemetryEvent[][][] {
+  const chunks = groups.map((g) =>
+    Array.from({ length: Math.ceil(g.length / BATCH_EVENTS) }, (_, i) =>
+      g.slice(i * BATCH_EVENTS, (i + 1) * BATCH_EVENTS),
+    ),
+  );
+  const depth = Math.max(0, ...chunks.map((c) => c.length));
+  return Array.from({ length: depth }, (_, i) => chunks.flatMap((c) => (c[i] ? [c[i]] : [])));
 }
 
 /** Whole customers per batch (one customer's events stay together, in time order), up to the batch size. */

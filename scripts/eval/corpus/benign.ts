@@ -14,7 +14,8 @@ export const BENIGN_FAMILIES: readonly Family[] = [
   {
     name: 'travel_with_notice',
     label: 'benign',
-    description: 'a short-haul flight to a country on the customer’s travel notice, signing in on their own phone',
+    description:
+      'a short-haul flight to a country on the customer’s travel notice, signing in on their own phone',
     fits: (f) => !!f.activeNotice && !f.dormant,
     draw(f, rng, start) {
       const t = new Timeline(f.id, start);
@@ -23,7 +24,10 @@ export const BENIGN_FAMILIES: readonly Family[] = [
       t.login(0, f.home[0], rng.pick(f.homeIps), { device: f.ownDevice });
       t.login(minutes(gap), country, ipIn(country, rng), { device: f.ownDevice });
       const shop = chance(rng, 0.5);
-      if (shop) t.purchase(minutes(gap) + rng.int(600, 3600), f.avg * rng.float(0.5, 2.5), 'Margie Travel', { merchantCountry: country });
+      if (shop)
+        t.purchase(minutes(gap) + rng.int(600, 3600), f.avg * rng.float(0.5, 2.5), 'Margie Travel', {
+          merchantCountry: country,
+        });
       return { events: t.events, params: { country, gapMin: gap, shop } };
     },
   },
@@ -37,44 +41,61 @@ export const BENIGN_FAMILIES: readonly Family[] = [
       const m = f.bigMerchant!;
       const lo = 3.1 * f.avg;
       const amount = lo + (Math.max(lo, 1.4 * m.maxUsd) - lo) * rng.next();
-      t.purchase(rng.int(0, 600), amount, m.merchant, { ...(chance(rng, 0.5) ? { merchantCountry: f.home[0] } : {}), ...(chance(rng, 0.5) ? { device: f.ownDevice } : {}) });
-      return { events: t.events, params: { merchant: m.merchant, ratio: Math.round((amount / f.avg) * 10) / 10 } };
+      t.purchase(rng.int(0, 600), amount, m.merchant, {
+        ...(chance(rng, 0.5) ? { merchantCountry: f.home[0] } : {}),
+        ...(chance(rng, 0.5) ? { device: f.ownDevice } : {}),
+      });
+      return {
+        events: t.events,
+        params: { merchant: m.merchant, ratio: Math.round((amount / f.avg) * 10) / 10 },
+      };
     },
   },
   {
     name: 'tethering_spike',
     label: 'benign',
-    description: 'a day of heavy data use on the customer’s own phone, as they have had before or with a hotspot pass',
+    description:
+      'a day of heavy data use on the customer’s own phone, as they have had before or with a hotspot pass',
     fits: (f) => !!f.heavyDataMb || !!f.hotspotPass,
     draw(f, rng, start) {
       const t = new Timeline(f.id, start);
       const cap = f.heavyDataMb ? Math.min(1.25 * f.heavyDataMb, 10 * f.dailyMb) : 9 * f.dailyMb;
       const mb = Math.max(4.6 * f.dailyMb, rng.float(4.6 * f.dailyMb, cap));
       t.usage(rng.int(0, 1800), mb, { device: f.ownDevice });
-      return { events: t.events, params: { ratio: Math.round((mb / f.dailyMb) * 10) / 10, pass: !!f.hotspotPass } };
+      return {
+        events: t.events,
+        params: { ratio: Math.round((mb / f.dailyMb) * 10) / 10, pass: !!f.hotspotPass },
+      };
     },
   },
   {
     name: 'forgotten_password',
     label: 'benign',
-    description: 'a few wrong passwords from home, then a sign-in on the customer’s own phone and a password reset',
+    description:
+      'a few wrong passwords from home, then a sign-in on the customer’s own phone and a password reset',
     fits: (f) => !f.dormant,
     draw(f, rng, start) {
       const t = new Timeline(f.id, start);
       const n = rng.int(3, 6);
       const ip = rng.pick(f.homeIps);
       const located = chance(rng, 0.6);
-      for (let i = 0; i < n; i++) t.failure(i * rng.int(8, 30), located ? { country: f.home[0], ip, device: f.ownDevice } : {});
+      for (let i = 0; i < n; i++)
+        t.failure(i * rng.int(8, 30), located ? { country: f.home[0], ip, device: f.ownDevice } : {});
       const ok = n * 30 + rng.int(30, 600);
       t.login(ok, f.home[0], ip, { device: f.ownDevice });
-      t.change(ok + rng.int(20, 120), 'password_change', { device: f.ownDevice, channel: 'app', country: f.home[0] });
+      t.change(ok + rng.int(20, 120), 'password_change', {
+        device: f.ownDevice,
+        channel: 'app',
+        country: f.home[0],
+      });
       return { events: t.events, params: { failures: n, located } };
     },
   },
   {
     name: 'polling_app',
     label: 'benign',
-    description: 'the customer’s own home-automation app polling an endpoint above 20 calls a minute, as it does every day',
+    description:
+      'the customer’s own home-automation app polling an endpoint above 20 calls a minute, as it does every day',
     fits: (f) => !!f.polling,
     draw(f, rng, start) {
       const t = new Timeline(f.id, start);
@@ -87,7 +108,8 @@ export const BENIGN_FAMILIES: readonly Family[] = [
   {
     name: 'new_phone_known_plan',
     label: 'benign',
-    description: 'a phone the customer registered in a shop days ago signs in and restores its backup (a data spike)',
+    description:
+      'a phone the customer registered in a shop days ago signs in and restores its backup (a data spike)',
     fits: (f) => !!f.newPhone,
     draw(f, rng, start) {
       const t = new Timeline(f.id, start);
@@ -101,7 +123,8 @@ export const BENIGN_FAMILIES: readonly Family[] = [
   {
     name: 'frequent_foreign_location',
     label: 'benign',
-    description: 'a sign-in from a country the customer often uses (cross-border work), on their own phone, soon after one at home',
+    description:
+      'a sign-in from a country the customer often uses (cross-border work), on their own phone, soon after one at home',
     fits: (f) => !!f.frequentForeign && !f.dormant,
     draw(f, rng, start) {
       const t = new Timeline(f.id, start);
@@ -115,21 +138,28 @@ export const BENIGN_FAMILIES: readonly Family[] = [
   {
     name: 'travel_purchase_with_notice',
     label: 'benign',
-    description: 'a hotel or tour paid abroad, several times the average, in a country on the customer’s travel notice',
+    description:
+      'a hotel or tour paid abroad, several times the average, in a country on the customer’s travel notice',
     fits: (f) => !!f.activeNotice && !f.dormant,
     draw(f, rng, start) {
       const t = new Timeline(f.id, start);
       const country = rng.pick(f.activeNotice!.countries);
       t.login(0, country, ipIn(country, rng), { device: f.ownDevice });
       const r = rng.float(3.5, 9);
-      t.purchase(rng.int(600, 5400), f.avg * r, rng.pick(['Alpine Rail', 'Margie Travel', 'Fabrikam Airlines']), { merchantCountry: country, device: f.ownDevice });
+      t.purchase(
+        rng.int(600, 5400),
+        f.avg * r,
+        rng.pick(['Alpine Rail', 'Margie Travel', 'Fabrikam Airlines']),
+        { merchantCountry: country, device: f.ownDevice },
+      );
       return { events: t.events, params: { country, ratio: Math.round(r * 10) / 10 } };
     },
   },
   {
     name: 'roaming_usage_with_notice',
     label: 'benign',
-    description: 'heavy data use while roaming in a country on the customer’s travel notice, on their own phone',
+    description:
+      'heavy data use while roaming in a country on the customer’s travel notice, on their own phone',
     fits: (f) => !!f.activeNotice,
     draw(f, rng, start) {
       const t = new Timeline(f.id, start);
@@ -155,7 +185,8 @@ export const BENIGN_FAMILIES: readonly Family[] = [
   {
     name: 'border_crossing_with_notices',
     label: 'benign',
-    description: 'a trip through two countries on one travel notice: home, then one, then the other, on the customer’s phone',
+    description:
+      'a trip through two countries on one travel notice: home, then one, then the other, on the customer’s phone',
     fits: (f) => (f.activeNotice?.countries.length ?? 0) >= 2 && !f.dormant,
     draw(f, rng, start) {
       const t = new Timeline(f.id, start);

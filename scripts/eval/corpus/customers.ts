@@ -1,5 +1,7 @@
 import { datasetAt, type DatasetView } from '../../../src/tools/data/dataset';
 import { median } from '../../../src/tools/data/stats';
+import type { Rng } from '../../../src/shared/prng';
+import { ipIn, newDevice } from './normal';
 import type { Cleanliness } from './types';
 
 /**
@@ -48,10 +50,14 @@ function factsOf(view: DatasetView, id: string, now: number, today: string): Cus
   const homeIps = [...ipCount.entries()].sort((a, b) => b[1] - a[1]).map(([ip]) => ip);
   const tx = view.transactionsOf(id).filter((t) => t.kind === 'purchase');
   const byMerchant = new Map<string, Array<{ id: string; amount: number }>>();
-  for (const t of tx) byMerchant.set(t.merchant, [...(byMerchant.get(t.merchant) ?? []), { id: t.id, amount: t.amountUsd }]);
+  for (const t of tx)
+    byMerchant.set(t.merchant, [...(byMerchant.get(t.merchant) ?? []), { id: t.id, amount: t.amountUsd }]);
   const usualMerchants = [...byMerchant.entries()].filter(([, p]) => p.length >= 3).map(([m]) => m);
   const big = [...byMerchant.entries()]
-    .map(([merchant, purchases]) => ({ merchant, purchases: purchases.filter((p) => p.amount >= 3.2 * c.avgTransactionUsd) }))
+    .map(([merchant, purchases]) => ({
+      merchant,
+      purchases: purchases.filter((p) => p.amount >= 3.2 * c.avgTransactionUsd),
+    }))
     .find((m) => m.purchases.length >= 2);
   const primary = view.subscriptionsOf(id).find((s) => s.line === 'primary')!;
   const usage = view.usageOf(primary.id) ?? [];
@@ -71,12 +77,19 @@ function factsOf(view: DatasetView, id: string, now: number, today: string): Cus
     .find((n) => n.from <= today && today <= n.to && n.countries.every((x) => !home.has(x)));
   const polling = view
     .apiUsageOf(id)
-    .map((a) => ({ endpoint: a.endpoint, peak: Math.max(...a.dailyPeakPerMinute), days: a.dailyCalls.filter((n) => n > 0).length }))
+    .map((a) => ({
+      endpoint: a.endpoint,
+      peak: Math.max(...a.dailyPeakPerMinute),
+      days: a.dailyCalls.filter((n) => n > 0).length,
+    }))
     .find((a) => a.peak >= 21 && a.days >= 5);
-  const fresh = registered.find((d) => now - Date.parse(`${d.registered}T00:00:00Z`) <= 6 * 86_400_000 && d.channel === 'store');
+  const fresh = registered.find(
+    (d) => now - Date.parse(`${d.registered}T00:00:00Z`) <= 6 * 86_400_000 && d.channel === 'store',
+  );
   const foreignCounts = new Map<string, number>();
   for (const e of logins)
-    if (!home.has(e.country) && own.has(e.device)) foreignCounts.set(e.country, (foreignCounts.get(e.country) ?? 0) + 1);
+    if (!home.has(e.country) && own.has(e.device))
+      foreignCounts.set(e.country, (foreignCounts.get(e.country) ?? 0) + 1);
   const frequent = [...foreignCounts.entries()].find(([, n]) => n >= 5)?.[0];
   const hotspot = view
     .ordersOf(id)
@@ -93,12 +106,45 @@ function factsOf(view: DatasetView, id: string, now: number, today: string): Cus
     usualMerchants: usualMerchants.length ? usualMerchants : [...byMerchant.keys()],
     history: dirty ? 'dirty' : 'clean',
     ...(notice ? { activeNotice: { id: notice.id, countries: notice.countries } } : {}),
-    ...(big ? { bigMerchant: { merchant: big.merchant, maxUsd: Math.max(...big.purchases.map((p) => p.amount)), purchases: big.purchases } } : {}),
+    ...(big
+      ? {
+          bigMerchant: {
+            merchant: big.merchant,
+            maxUsd: Math.max(...big.purchases.map((p) => p.amount)),
+            purchases: big.purchases,
+          },
+        }
+      : {}),
     ...(heavy.length >= 2 ? { heavyDataMb: Math.max(...heavy) } : {}),
     ...(hotspot ? { hotspotPass: true } : {}),
     ...(polling ? { polling: { endpoint: polling.endpoint, peak: polling.peak } } : {}),
     ...(fresh ? { newPhone: fresh.deviceId } : {}),
     ...(frequent ? { frequentForeign: frequent } : {}),
     dormant: !lastLogin || now - Date.parse(lastLogin.ts) >= 45 * 86_400_000,
+  };
+}
+
+// prettier-ignore
+const UNKNOWN_HOMES: ReadonlyArray<[string, string]> = [['US', 'CA'], ['GB', 'IE'], ['DE', 'AT'], ['FR', 'BE'], ['ES', 'PT'], ['NL', 'BE'], ['SE', 'NO'], ['AU', 'NZ'], ['JP', 'KR'], ['IT', 'CH']];
+// prettier-ignore
+const UNKNOWN_MERCHANTS = ['Grocery Corner', 'City Pharmacy', 'Metro Transit', 'Cafe Aroma', 'Fuel Stop', 'Book Nook', 'Daily Market'] as const;
+
+/**
+ * A customer the dataset has never heard of (signed up after it was cut, or another brand's account):
+ * habits drawn at random so their traffic looks lived-in, but nothing in the data for the tools to find.
+ * The id is outside the dataset's C### range.
+ */
+export function unknownFacts(id: string, rng: Rng): CustomerFacts {
+  const home = rng.pick(UNKNOWN_HOMES);
+  return {
+    id,
+    home: [home[0], home[1]],
+    avg: Math.round(rng.float(15, 180) * 100) / 100,
+    dailyMb: Math.round(rng.float(250, 3000)),
+    ownDevice: newDevice(rng),
+    homeIps: [ipIn(home[0], rng)],
+    usualMerchants: [...new Set(Array.from({ length: 3 }, () => rng.pick(UNKNOWN_MERCHANTS)))],
+    history: 'unknown',
+    dormant: false,
   };
 }

@@ -10,7 +10,11 @@ export interface Family {
   /** What the family is, in one line (the report's legend). */
   description: string;
   fits(f: CustomerFacts): boolean;
-  draw(f: CustomerFacts, rng: Rng, startMs: number): { events: TelemetryEvent[]; params: Record<string, string | number | boolean> };
+  draw(
+    f: CustomerFacts,
+    rng: Rng,
+    startMs: number,
+  ): { events: TelemetryEvent[]; params: Record<string, string | number | boolean> };
 }
 
 /** Builds one pattern's events on a time line starting at `startMs` (offsets in seconds). */
@@ -39,11 +43,31 @@ export class Timeline {
     this.events.push({ type: 'auth_failure', customerId: this.customerId, timestamp: this.ts(sec), ...opts });
     return this;
   }
-  change(sec: number, change: AccountChangeKind, opts: { channel?: 'app' | 'web' | 'store' | 'phone'; country?: string; ip?: string; device?: string } = {}): this {
-    this.events.push({ type: 'account_change', customerId: this.customerId, timestamp: this.ts(sec), change, ...opts });
+  change(
+    sec: number,
+    change: AccountChangeKind,
+    opts: {
+      channel?: 'app' | 'web' | 'store' | 'phone';
+      country?: string;
+      ip?: string;
+      device?: string;
+    } = {},
+  ): this {
+    this.events.push({
+      type: 'account_change',
+      customerId: this.customerId,
+      timestamp: this.ts(sec),
+      change,
+      ...opts,
+    });
     return this;
   }
-  purchase(sec: number, amount: number, merchant: string, opts: { merchantCountry?: string; device?: string; refund?: boolean } = {}): this {
+  purchase(
+    sec: number,
+    amount: number,
+    merchant: string,
+    opts: { merchantCountry?: string; device?: string; refund?: boolean } = {},
+  ): this {
     const { refund, ...rest } = opts;
     this.events.push({
       type: 'transaction',
@@ -57,15 +81,33 @@ export class Timeline {
     return this;
   }
   usage(sec: number, mb: number, opts: { device?: string; country?: string } = {}): this {
-    this.events.push({ type: 'data_usage', customerId: this.customerId, timestamp: this.ts(sec), mb: Math.round(mb), ...opts });
+    this.events.push({
+      type: 'data_usage',
+      customerId: this.customerId,
+      timestamp: this.ts(sec),
+      mb: Math.round(mb),
+      ...opts,
+    });
     return this;
   }
   api(sec: number, endpoint: string, opts: { ip?: string; device?: string } = {}): this {
-    this.events.push({ type: 'api_call', customerId: this.customerId, timestamp: this.ts(sec), endpoint, ...opts });
+    this.events.push({
+      type: 'api_call',
+      customerId: this.customerId,
+      timestamp: this.ts(sec),
+      endpoint,
+      ...opts,
+    });
     return this;
   }
   /** `n` calls to an endpoint spread evenly over `spanSec` seconds from `sec`. */
-  burst(sec: number, n: number, spanSec: number, endpoint: string, opts: { ip?: string; device?: string } = {}): this {
+  burst(
+    sec: number,
+    n: number,
+    spanSec: number,
+    endpoint: string,
+    opts: { ip?: string; device?: string } = {},
+  ): this {
     for (let i = 0; i < n; i++) this.api(sec + (spanSec * i) / Math.max(1, n - 1), endpoint, opts);
     return this;
   }
@@ -89,7 +131,9 @@ export function notHome(f: CustomerFacts, rng: Rng, list: readonly string[] = AT
 }
 
 export function newMerchant(f: CustomerFacts, rng: Rng): string {
-  const options = OTHER_MERCHANTS.filter((m) => !f.usualMerchants.includes(m) && m !== f.bigMerchant?.merchant);
+  const options = OTHER_MERCHANTS.filter(
+    (m) => !f.usualMerchants.includes(m) && m !== f.bigMerchant?.merchant,
+  );
   return rng.pick(options.length ? options : OTHER_MERCHANTS);
 }
 

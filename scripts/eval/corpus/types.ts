@@ -5,15 +5,21 @@ import type { TelemetryEvent } from '../../../src/detection/schema';
  * telemetry the ingest API accepts and the dataset it ships with.
  */
 export type Label = 'fraud' | 'benign';
-export type Cleanliness = 'clean' | 'dirty';
+export type CustomerSource = 'shipped' | 'population' | 'unknown';
+/**
+ * The customer a case happens to: a dataset customer whose shipped history is clean, one whose history
+ * carries old noise (disputes, failures, odd logins), or a customer the dataset does not know at all.
+ */
+export type Cleanliness = 'clean' | 'dirty' | 'unknown';
 
 export interface LabelledCase {
   id: string;
   family: string;
   label: Label;
-  /** Whether the customer's shipped history is clean or carries old noise (disputes, failures, odd logins). */
   history: Cleanliness;
   customerId: string;
+  /** Where the customer comes from: the shipped sixty, the generated population, or nowhere (unknown). */
+  source: CustomerSource;
   /** Normal traffic before the pattern (benign by construction). */
   prelude: TelemetryEvent[];
   /** The family's own events, in time order. */
@@ -26,6 +32,7 @@ export interface LabelledCase {
 export interface BackgroundCustomer {
   customerId: string;
   history: Cleanliness;
+  source: CustomerSource;
   events: TelemetryEvent[];
 }
 
@@ -34,6 +41,8 @@ export interface Corpus {
   /** The instant the corpus is built around (the offline host's virtual clock is set to it). */
   now: string;
   datasetCustomers: number;
+  /** Cases per family and customer kind. */
+  perVariant: number;
   cases: LabelledCase[];
   background: BackgroundCustomer[];
   /** Families that found too few customers of a kind (reported, never silently dropped). */
