@@ -28,6 +28,11 @@ param resourceGroupName string = ''
 @allowed(['Consumption', 'Dedicated'])
 param dtsSkuName string = 'Consumption'
 
+@description('Days the scheduler keeps finished orchestrations (autopurge, 1-90); DTS_RETENTION_DAYS offline.')
+@minValue(1)
+@maxValue(90)
+param dtsRetentionDays int = 30
+
 @description('Capacity units when dtsSkuName is Dedicated; ignored for Consumption.')
 @minValue(1)
 param dtsCapacity int = 1
@@ -166,6 +171,7 @@ module dts 'app/dts.bicep' = {
     tags: tags
     skuName: dtsSkuName
     capacity: dtsCapacity
+    retentionDays: dtsRetentionDays
     taskHubName: taskHubName
     appPrincipalId: identity.outputs.principalId
     userPrincipalId: principalId

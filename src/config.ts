@@ -59,6 +59,11 @@ const Settings = z.object({
   TELEMETRY_MAX_EVENTS: int(500, 1, 100_000),
   TELEMETRY_MAX_BYTES: int(1_000_000, 1024, 50_000_000),
   DECISION_MAX_BYTES: int(16_384, 256, 1_000_000),
+  // Retention: finished ingest instances are purged by the app itself (src/durable/retention.ts); everything
+  // else finished by the scheduler's retention policies (DTS_RETENTION_* offline, infra/app/dts.bicep in Azure).
+  /** Minutes a completed ingest instance is kept (a resent batch within it is recognised and not re-ingested). */
+  INGEST_RETENTION_MINUTES: num(60, 0.01, 60 * 24 * 90),
+  RETENTION_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
   // Outbound edges (all optional)
   ANALYST_WEBHOOK_URL: url,
   ACTION_WEBHOOK_URL: url,

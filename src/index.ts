@@ -20,5 +20,6 @@ import './functions/activities/executeAction';
 import './functions/mcpTools';
 import './functions/mcpCaseReview';
 import './functions/simulator';
+import './functions/retention';
 import './functions/http';
 import './functions/records';

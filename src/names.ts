@@ -5,6 +5,7 @@
 export const Orchestrations = {
   investigateCase: 'investigateCase',
   ingestTelemetry: 'ingestTelemetry',
+  openManualCase: 'openManualCase',
 } as const;
 
 export const Activities = {
@@ -27,9 +28,11 @@ export const Entities = {
 
 export const CustomerProfileOps = {
   ingest: 'ingest',
-  caseOpened: 'caseOpened',
-  caseClosed: 'caseClosed',
+  route: 'route',
+  openManual: 'openManual',
   reroute: 'reroute',
+  take: 'take',
+  release: 'release',
   get: 'get',
 } as const;
 
@@ -38,7 +41,6 @@ export const CaseSessionOps = {
   recordRound: 'recordRound',
   addFeedback: 'addFeedback',
   addEvidence: 'addEvidence',
-  evidence: 'evidence',
   get: 'get',
 } as const;
 

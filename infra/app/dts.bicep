@@ -17,6 +17,11 @@ param ipAllowlist array = [
   '0.0.0.0/0'
 ]
 
+@description('Days the scheduler keeps finished orchestrations before autopurge deletes them (1-90; the service default is 30). The offline host reads the same policy from DTS_RETENTION_DAYS. Case records outlive it (src/records); completed ingest instances are purged by the app within INGEST_RETENTION_MINUTES.')
+@minValue(1)
+@maxValue(90)
+param retentionDays int = 30
+
 param appPrincipalId string
 param userPrincipalId string = ''
 param userPrincipalType string = 'User'
@@ -43,6 +48,19 @@ resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' = {
 resource taskHub 'Microsoft.DurableTask/schedulers/taskHubs@2025-11-01' = {
   parent: scheduler
   name: taskHubName
+}
+
+// Autopurge of every terminal status (Completed, Failed, Terminated, Canceled: the policy names no state).
+resource retention 'Microsoft.DurableTask/schedulers/retentionPolicies@2025-11-01' = {
+  parent: scheduler
+  name: 'default'
+  properties: {
+    retentionPolicies: [
+      {
+        retentionPeriodInDays: retentionDays
+      }
+    ]
+  }
 }
 
 resource dtsContributorApp 'Microsoft.Authorization/roleAssignments@2022-04-01' = {

@@ -17,40 +17,16 @@ import { startOfflineHost, type OfflineHost } from '../offline-host/index';
 import type { CaseStatus } from '../../src/cases/types';
 import { alertIdFor } from '../../src/detection/rules';
 import type { TelemetryEvent } from '../../src/detection/schema';
-import { simulatorStep, type SimCustomer, type SimulatorState } from '../../src/detection/simulator';
 import { Orchestrations } from '../../src/names';
 import { customers } from '../../src/tools';
 import { capacityMarkdown, type CapacityInput } from './capacity';
+import { simulatorEvents } from './load/telemetry';
 import { runStandalone, type BenchFigure, type FigureBench } from './registry';
 
 const APP_DIR = path.resolve(__dirname, '../..');
 const KEY = 'bench-key';
 const BATCH = 500; // TELEMETRY_MAX_EVENTS default
 const EventType = { TaskScheduled: 4, OrchestratorStarted: 12, EventSent: 14 } as const;
-
-function simulatorEvents(count: number): TelemetryEvent[] {
-  const sim: SimCustomer[] = customers().map((c) => ({
-    customerId: c.id,
-    homeCountries: c.homeCountries,
-    avgTransaction: c.avgTransactionUsd,
-    avgDailyMb: c.avgDailyDataGb * 1024,
-  }));
-  const settings = {
-    customers: sim,
-    seed: 42,
-    anomalyProbability: 0.08,
-    warmupEvents: 5,
-    eventsPerTick: 100,
-  };
-  const events: TelemetryEvent[] = [];
-  let state: SimulatorState | null = null;
-  for (let tick = 1; events.length < count; tick++) {
-    const step = simulatorStep(state, settings, Date.UTC(2026, 3, 1) + tick * 3000);
-    state = step.state;
-    for (const e of step.events) events.push(e.event);
-  }
-  return events.slice(0, count);
-}
 
 const percentile = (values: number[], p: number): number => {
   if (values.length === 0) return NaN;

@@ -3,6 +3,7 @@ import { loadApp } from './app-loader/index.js';
 import type { HostLog } from './app-loader/invoke.js';
 import { createRealClock, createVirtualClock } from './clock.js';
 import { createEngine } from './engine/index.js';
+import { retentionFromSettings } from './engine/retention.js';
 import { applyEnvironment, readAppSettings, resolveSettingExpression } from './server/app-settings.js';
 import { clientBindingData, type ClientBindingOptions } from './server/client-binding.js';
 import { createDurableApi } from './server/durable-api.js';
@@ -124,6 +125,8 @@ export async function startOfflineHost(opts: OfflineHostOptions): Promise<Offlin
       activityConcurrency: opts.activityConcurrency,
       taskHubName,
       log,
+      // The scheduler's retention policies, from DTS_RETENTION_* settings (engine/retention.ts).
+      retention: retentionFromSettings(process.env),
     });
 
     // Known once the server listens (the port may be ephemeral); requests cannot arrive before that.

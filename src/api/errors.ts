@@ -31,6 +31,7 @@ export const notFound = (message: string) => new ApiError(404, message);
 export const conflict = (message: string, details?: unknown) => new ApiError(409, message, details);
 export const tooLarge = (message: string, details?: unknown) => new ApiError(413, message, details);
 export const unsupportedMediaType = (message: string) => new ApiError(415, message);
+export const unavailable = (message: string, details?: unknown) => new ApiError(503, message, details);
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 

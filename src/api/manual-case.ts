@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import type { CaseInput, CaseSettings } from '../cases/types';
-import { caseIdFor } from '../cases/types';
 import { Alert, RuleName, Severity, TelemetryEvent } from '../detection/schema';
 import { badRequest, zodFieldErrors } from './errors';
 import { manualAlertId } from './ids';
@@ -44,13 +42,8 @@ export function parseManualCaseRequest(body: unknown): ManualCaseRequest {
   return parsed.data;
 }
 
-/** The alert and the investigateCase input for a manual case. The ids depend only on the request content. */
-export function manualCaseInput(
-  req: ManualCaseRequest,
-  settings: CaseSettings,
-  analyst: string,
-  detectedAt: string,
-): CaseInput {
+/** The alert a manual case opens with. Its id (and so the case id) depends only on the request content. */
+export function manualAlert(req: ManualCaseRequest, detectedAt: string): Alert {
   const alertId = manualAlertId({
     customerId: req.customerId,
     description: req.description,
@@ -59,7 +52,7 @@ export function manualCaseInput(
     events: req.events,
     requestId: req.requestId ?? null,
   });
-  const alert: Alert = {
+  return {
     alertId,
     customerId: req.customerId,
     rule: req.rule,
@@ -67,14 +60,5 @@ export function manualCaseInput(
     description: req.description,
     detectedAt,
     events: req.events,
-  };
-  return {
-    schemaVersion: 1,
-    caseId: caseIdFor(alertId),
-    customerId: req.customerId,
-    alert,
-    settings,
-    openedBy: 'manual',
-    openedByAnalyst: analyst,
   };
 }

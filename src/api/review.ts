@@ -1,7 +1,9 @@
 import type * as df from 'durable-functions';
 import { config, dashboardUrl } from '../config';
-import { findInstance, readEntity, type InstanceLike } from '../durable/client';
-import { Entities, Events } from '../names';
+import { findInstance, type InstanceLike } from '../durable/client';
+import { caseSession } from '../durable/entities';
+import { readEntity } from '../durable/typed';
+import { Events } from '../names';
 import { caseRecords } from '../records';
 import { backfillOnce, listCases, type CaseListPage, type CaseListQuery } from './case-index';
 import {
@@ -31,7 +33,8 @@ export function reviewSources(client: df.DurableClient): CaseSources & DecisionS
   const cfg = config();
   return {
     instance: (id) => findInstance(client, id),
-    session: (id) => readEntity(client, Entities.caseSession, id),
+    // A missing or unreadable session leaves the status-only view.
+    session: (id) => readEntity(client, caseSession, id).catch(() => undefined),
     dashboardUrl: (id) => dashboardUrl(cfg, id),
     records: caseRecords(cfg),
     raise: (id, event) => client.raiseEvent(id, Events.analystDecision, event),

@@ -49,6 +49,12 @@ export const ProfileState = z.object({
    * start it (see startCase) and must start it with this alert. Optional: older v1 states lack it.
    */
   openCaseAlert: Alert.nullable().optional(),
+  /**
+   * Alerts routed to the open case that it has not read yet, and how many a flood pushed out
+   * (src/cases/routing.ts). Optional: older v1 states lack them.
+   */
+  inbox: z.array(Alert).optional(),
+  inboxDropped: z.number().int().nonnegative().optional(),
 });
 export type ProfileState = z.infer<typeof ProfileState>;
 
@@ -91,16 +97,4 @@ export function loadProfile(raw: unknown, customerId: string): ProfileState {
       `customerProfile ${customerId}: invalid state: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   return parsed.data;
-}
-
-/** Records the case now open for this customer (later alerts join it as evidence). */
-export function withOpenCase(state: ProfileState, caseId: string, opener?: Alert): ProfileState {
-  // Another case already open stays the customer's open case (a racing manual case does not replace it).
-  if (state.openCaseId && state.openCaseId !== caseId) return state;
-  return { ...state, openCaseId: caseId, openCaseAlert: opener ?? state.openCaseAlert ?? null };
-}
-
-/** Clears the open case, but only if it is the one that closed (a stale close changes nothing). */
-export function withCaseClosed(state: ProfileState, caseId: string): ProfileState {
-  return state.openCaseId === caseId ? { ...state, openCaseId: null, openCaseAlert: null } : state;
 }

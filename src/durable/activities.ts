@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApplyResult } from '../actions/ledger';
+import { AttachRequest, ManualOpen, StartRequest } from '../cases/routing';
 import { CaseInput, CaseStatus } from '../cases/types';
 import { Alert, TelemetryEvent } from '../detection/schema';
 import { SessionEntry } from '../investigation/session';
@@ -42,6 +43,16 @@ export const orchestrations = {
     name: Orchestrations.ingestTelemetry,
     input: IngestInput,
     output: IngestOutput,
+  }),
+  /** A manual open (POST /api/cases) decided by the profile like every other route. */
+  openManualCase: defineOrchestration({
+    name: Orchestrations.openManualCase,
+    input: ManualOpen,
+    output: z.object({
+      caseId: z.string(),
+      outcome: z.enum(['opened', 'refused']),
+      openCaseId: z.string().optional(),
+    }),
   }),
 };
 
@@ -128,27 +139,20 @@ const executeAction = defineActivity({
 
 // ── Routing ─────────────────────────────────────────────────────────────────────────────────────────
 
-export const AttachRequest = z.object({
-  caseId: z.string(),
-  alerts: z.array(Alert).min(1),
-  /** The alert that opened the case, in case this delivery has to start it. */
-  opener: Alert.optional(),
-});
-export type AttachRequest = z.infer<typeof AttachRequest>;
-
-export const StartRequest = z.object({ caseId: z.string(), alert: Alert });
-
+/** Carries out a routing decision of the customerProfile entity (JavaScript entities cannot start cases). */
 const startCase = defineActivity({
   name: Activities.startCase,
   input: z.object({
     customerId: z.string(),
     startCase: StartRequest.optional(),
     attach: AttachRequest.optional(),
+    /** A refused manual open: is that open case still running? */
+    refused: z.object({ openCaseId: z.string() }).optional(),
   }),
   output: z.object({
     started: z.array(z.string()),
-    /** The open case had already finished: the profile must route these alerts again. */
-    closedCase: z.object({ caseId: z.string(), alerts: z.array(Alert) }).optional(),
+    /** The target case had already ended without releasing: the profile must reroute. */
+    finishedCaseId: z.string().optional(),
   }),
 });
 

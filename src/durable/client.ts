@@ -81,13 +81,3 @@ export async function waitForInstances(
     delay = Math.min(delay * 2, 250);
   }
 }
-
-/** Entity state, or undefined when the entity does not exist (or the read fails: views degrade, not error). */
-export async function readEntity(client: df.DurableClient, name: string, key: string): Promise<unknown> {
-  try {
-    const r = await client.readEntityState<unknown>(new df.EntityId(name, key));
-    return r.entityExists ? r.entityState : undefined;
-  } catch {
-    return undefined;
-  }
-}

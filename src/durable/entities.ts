@@ -6,7 +6,7 @@ import { CaseSession, migrateSession, SessionEntry } from '../investigation/sess
 import { Assessment } from '../investigation/types';
 import { loadLiveRecord, type LiveRecordState } from '../live/record';
 import { AccountActivityOps, AccountLedgerOps, CaseSessionOps, CustomerProfileOps, Entities } from '../names';
-import { AttachRequest, StartRequest } from './activities';
+import { ManualOpen, Released, Route, Taken } from '../cases/routing';
 import { defineEntity, operation, parseAt } from './typed';
 
 /**
@@ -16,29 +16,24 @@ import { defineEntity, operation, parseAt } from './typed';
 const none = z.undefined();
 const CaseRef = z.object({ caseId: z.string() });
 
-// ── customerProfile (key = customer id): detection state and the customer's open case ───────────────
-
-export const ProfileRoute = z.object({
-  alerts: z.array(Alert),
-  /** A case the caller must start: the profile has already recorded it as the open case. */
-  startCase: StartRequest.optional(),
-  /** Alerts that join the customer's open case as new evidence (with the alert that opened it). */
-  attach: AttachRequest.optional(),
-});
-export type ProfileRoute = z.infer<typeof ProfileRoute>;
+// ── customerProfile (key = customer id): detection state and case routing (src/cases/routing.ts) ──
 
 export const customerProfile = defineEntity({
   name: Entities.customerProfile,
   load: (raw, key): ProfileState => loadProfile(raw, key),
   operations: {
-    [CustomerProfileOps.ingest]: operation(z.object({ events: z.array(TelemetryEvent) }), ProfileRoute),
-    [CustomerProfileOps.caseOpened]: operation(CaseRef, none),
-    [CustomerProfileOps.caseClosed]: operation(CaseRef, none),
-    /** The open case finished before these alerts reached it: route them again, in one operation. */
+    /** Evaluates the rules over a batch and routes the alerts they raise. */
+    [CustomerProfileOps.ingest]: operation(z.object({ events: z.array(TelemetryEvent) }), Route),
+    /** Routes alerts raised elsewhere, as detected ones. */
+    [CustomerProfileOps.route]: operation(z.object({ alerts: z.array(Alert) }), Route),
+    [CustomerProfileOps.openManual]: operation(ManualOpen, Route),
+    /** The open case ended without releasing: route its unread alerts again (after a manual open). */
     [CustomerProfileOps.reroute]: operation(
-      z.object({ closedCaseId: z.string(), alerts: z.array(Alert) }),
-      ProfileRoute,
+      z.object({ closedCaseId: z.string(), manual: ManualOpen.optional() }),
+      Route,
     ),
+    [CustomerProfileOps.take]: operation(CaseRef, Taken),
+    [CustomerProfileOps.release]: operation(CaseRef, Released),
     [CustomerProfileOps.get]: operation(none, ProfileState),
   },
 });
@@ -83,8 +78,6 @@ export const caseSession = defineEntity({
       none,
     ),
     [CaseSessionOps.addEvidence]: operation(z.object({ alerts: z.array(Alert), at: z.string() }), none),
-    /** The case's inbox of later alerts. */
-    [CaseSessionOps.evidence]: operation(none, z.array(Alert)),
     [CaseSessionOps.get]: operation(none, CaseSession.nullable()),
   },
 });

@@ -13,6 +13,8 @@ import { CaseSessionOps } from '../names';
 /**
  * The durable conversation of one case (key = case id): alert, every round's transcript and assessment,
  * the analyst's feedback and later evidence. The orchestrator signals it; the API and console read it.
+ * Later alerts are shown here as soon as they are routed to the case; the case itself reads them from
+ * its inbox in the customerProfile entity (src/cases/routing.ts), which decides where each alert goes.
  * Evidence that arrives before the case has opened its session waits in `pendingEvidence` until then.
  */
 const MAX_PENDING = 25;
@@ -54,9 +56,5 @@ registerEntity(caseSession, {
     const fresh = input.alerts.filter((a) => !known.has(a.alertId));
     return { state: { pendingEvidence: [...waiting, ...fresh].slice(-MAX_PENDING) } };
   },
-  // The case's inbox of later alerts (bounded by the session's own limit).
-  [CaseSessionOps.evidence]: (state) => ({
-    result: isOpen(state) ? state.evidence.map((e) => e.alert) : pendingOf(state),
-  }),
   [CaseSessionOps.get]: (state) => ({ result: isOpen(state) ? state : null }),
 });

@@ -1,67 +1,37 @@
-import { caseIdFor } from '../cases/types';
+import { openManual, release, reroute, routeAlerts, takeInbox } from '../cases/routing';
 import { config } from '../config';
-import { withCaseClosed, withOpenCase, type ProfileState } from '../detection/profile';
 import { evaluateBatch, type CustomerBaseline } from '../detection/rules';
-import type { Alert } from '../detection/schema';
 import { ruleSettingsFrom } from '../detection/settings';
-import { customerProfile, type ProfileRoute } from '../durable/entities';
+import { customerProfile } from '../durable/entities';
 import { registerEntity } from '../durable/typed';
 import { CustomerProfileOps } from '../names';
 import { customerById } from '../tools';
 
 /**
- * Per-customer detection state. Operations on one entity run one at a time, so concurrent batches for
- * the same customer are evaluated in turn and at most one case is ever open per customer.
+ * Per-customer detection state and case routing. Operations on one entity run one at a time, so
+ * concurrent batches, manual opens and case closes for a customer are decided in turn: at most one case
+ * is open per customer, and every alert is read by one case (src/cases/routing.ts).
  */
 registerEntity(customerProfile, {
   [CustomerProfileOps.ingest]: (state, { events }, { key }) => {
     const evaluation = evaluateBatch(state, events, ruleSettingsFrom(config()), baselineOf(key));
-    // The rules own the detection fields only: the open case is carried over as it was.
+    // The rules own the detection fields; the routing fields are carried over as they were.
     const detected = {
       ...evaluation.state,
       openCaseId: state.openCaseId,
       openCaseAlert: state.openCaseAlert,
+      inbox: state.inbox,
+      inboxDropped: state.inboxDropped,
     };
-    return routeAlerts(detected, [...evaluation.alerts]);
+    return routeAlerts(detected, evaluation.alerts);
   },
-  [CustomerProfileOps.caseOpened]: (state, { caseId }) => ({ state: withOpenCase(state, caseId) }),
-  [CustomerProfileOps.caseClosed]: (state, { caseId }) => ({ state: withCaseClosed(state, caseId) }),
-  // The open case finished before these alerts reached it: forget it (if it is still the one) and route
-  // them as new, in one operation, so racing ingests agree on a single replacement case.
-  [CustomerProfileOps.reroute]: (state, { closedCaseId, alerts }) =>
-    routeAlerts(withCaseClosed(state, closedCaseId), alerts),
+  [CustomerProfileOps.route]: (state, { alerts }) => routeAlerts(state, alerts),
+  [CustomerProfileOps.openManual]: (state, open) => openManual(state, open),
+  [CustomerProfileOps.reroute]: (state, { closedCaseId, manual }) => reroute(state, closedCaseId, manual),
+  [CustomerProfileOps.take]: (state, { caseId }) => takeInbox(state, caseId),
+  [CustomerProfileOps.release]: (state, { caseId }) => release(state, caseId),
   [CustomerProfileOps.get]: (state) => ({ result: state }),
 });
-
-/** The first alert opens a case unless one is open; every other alert joins the open case as evidence. */
-export function routeAlerts(
-  state: ProfileState,
-  alerts: Alert[],
-): { state: ProfileState; result: ProfileRoute } {
-  const [first, ...rest] = alerts;
-  if (!first) return { state, result: { alerts } };
-  if (state.openCaseId)
-    return {
-      state,
-      result: {
-        alerts,
-        attach: {
-          caseId: state.openCaseId,
-          alerts,
-          ...(state.openCaseAlert ? { opener: state.openCaseAlert } : {}),
-        },
-      },
-    };
-  const caseId = caseIdFor(first.alertId);
-  return {
-    state: withOpenCase(state, caseId, first),
-    result: {
-      alerts,
-      startCase: { caseId, alert: first },
-      ...(rest.length ? { attach: { caseId, alerts: rest } } : {}),
-    },
-  };
-}
 
 function baselineOf(customerId: string): CustomerBaseline | undefined {
   const c = customerById(customerId);

@@ -76,6 +76,8 @@ const INTENTIONALLY_UNSET: Record<string, string> = {
   ANALYST_WEBHOOK_URL: 'optional outbound edge; no target exists at deploy time',
   ACTION_WEBHOOK_URL: 'optional outbound edge; no target exists at deploy time',
   NOTIFICATION_WEBHOOK_URL: 'optional outbound edge; no target exists at deploy time',
+  INGEST_RETENTION_MINUTES: 'code default (60 min): completed ingest instances are purged by the app itself',
+  RETENTION_SWEEP_SCHEDULE: 'code default (every minute)',
 };
 
 /** Keys of the app settings the function app gets (infra/app/api.bicep). */

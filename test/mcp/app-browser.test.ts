@@ -180,4 +180,38 @@ describe.skipIf(!BROWSER_AVAILABLE)('the case-review MCP App in Chromium', () =>
       }
     },
   );
+
+  it(
+    'warns in the last round and rejects through decide_case with the feedback; the case escalates',
+    { timeout: 90_000 },
+    async () => {
+      const settings = { riskThreshold: 0.6, decisionTimeoutHours: 72, maxRounds: 1 };
+      const last = await openCase(host, transactionAlert('C042'), settings);
+      await waitForCase(host, last, 'awaiting_decision');
+      const app = await hostApp(WIDE, ReviewTools.getCase, { caseId: last });
+      try {
+        const v = app.view;
+        expect(await v.locator('#case-round').textContent()).toBe('round 1 of 1');
+        expect(await v.locator('#last-round').isVisible()).toBe(true);
+        await v.locator('#feedback').fill('Check the shipping addresses.');
+        await v.locator('#reject').click();
+        await expect
+          .poll(() => v.locator('#decision-status').textContent(), { timeout: 10_000 })
+          .toMatch(/^Rejected as /);
+        const closed = await waitForCase(host, last, 'closed');
+        expect(closed.outcome).toBe('escalated_max_rounds');
+        expect(closed.decisions[0]).toMatchObject({
+          decision: 'reject',
+          feedback: 'Check the shipping addresses.',
+        });
+        // The view follows the case until it settles (it reads it again while the case works).
+        await expect
+          .poll(() => v.locator('#case-stage').textContent(), { timeout: 15_000 })
+          .toBe('escalated: too many rounds');
+        expect(app.errors).toEqual([]);
+      } finally {
+        await app.context.close();
+      }
+    },
+  );
 });

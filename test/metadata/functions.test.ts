@@ -139,7 +139,7 @@ describe('function metadata', () => {
     ]);
   });
 
-  it('offers the read tools as MCP tools and runs the simulator on a timer', () => {
+  it('offers the read tools as MCP tools and runs the simulator and the ingest sweep on timers', () => {
     expect(
       byTrigger('mcpToolTrigger')
         .map((r) => r.toolName)
@@ -156,7 +156,7 @@ describe('function metadata', () => {
       ]),
     );
     const timers = byTrigger('timerTrigger');
-    expect(timers).toHaveLength(1);
-    expect(timers[0]!.schedule).toMatch(/^%SIMULATOR_SCHEDULE%$|^\S+( \S+){5}$/);
+    expect(timers.map((t) => t.name).sort()).toEqual(['purgeFinishedIngests', 'telemetrySimulator']);
+    for (const t of timers) expect(t.schedule).toMatch(/^%[A-Z_]+%$|^\S+( \S+){5}$/);
   });
 });

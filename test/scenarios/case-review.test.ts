@@ -175,15 +175,15 @@ describe('a case', () => {
 
   it('takes later alerts from its inbox once each, and a decision after new evidence still acts', async () => {
     host = await startApp();
-    const caseId = await openCase(host, transactionAlert(compromised, 1000));
+    // The customer's profile routes the opening alert to this case (the case opens it), then a later alert.
+    const opening = transactionAlert(compromised, 1000);
+    await host.engine.signalEntity('customerProfile', compromised, 'route', { alerts: [opening] });
+    const caseId = await openCase(host, opening);
     await waitForCase(host, caseId, 'awaiting_decision');
     const later = { ...transactionAlert(compromised, 500, 'Gift Cards'), alertId: 'later-1' };
-    // Delivered twice, as an at-least-once activity may: it must count once.
+    // Routed twice, as a repeated delivery may: it must count once.
     for (let i = 0; i < 2; i++)
-      await host.engine.signalEntity('caseSession', caseId, 'addEvidence', {
-        alerts: [later],
-        at: '2026-03-31T10:05:00.000Z',
-      });
+      await host.engine.signalEntity('customerProfile', compromised, 'route', { alerts: [later] });
     await postDecision(host, caseId, { decision: 'reject', feedback: 'look at the gift cards', round: 1 });
     const round2 = await waitForCase(host, caseId, (s) => s.stage === 'awaiting_decision' && s.round === 2);
     expect(round2.evidenceCount).toBe(1);

@@ -1,6 +1,7 @@
 /**
- * The Durable extension, played in one process: instance records and histories in SQLite (mirrored in
- * memory), episodes through durable-functions' own replay engine, activities, entities and timers.
+ * The Durable extension, played in one process: instance records and histories in SQLite (what running
+ * work needs cached in memory, the rest read back on demand), episodes through durable-functions' own
+ * replay engine, activities, entities and timers, and the scheduler's retention (retention.ts).
  * Every state change is one store unit applied to memory in the same synchronous block, so a SIGKILL
  * at any await leaves a consistent store that start() resumes from.
  */
@@ -26,7 +27,8 @@ import { checkPayload, instanceIdProblem, LimitError } from './limits.js';
 import { EventType, historyEvent } from './events.js';
 import { TERMINAL, type InstanceRecord, type Message } from './model.js';
 import { createOrchestrationRunner } from './orchestration-runner.js';
-import { Runtime } from './runtime.js';
+import { retentionFromSettings, TERMINAL_STATUSES, type RetentionPolicy } from './retention.js';
+import { Runtime, type MemoryBudget } from './runtime.js';
 import { parseJson, toInstanceStatus, traceText } from './status.js';
 import { parseTimeSpan } from './timespan.js';
 import { createWorkRunner } from './work-runner.js';
@@ -49,6 +51,12 @@ export interface EngineOptions {
   stopTimeoutMs?: number;
   /** Pause between callHttp polls when a 202 has no Retry-After (the extension's default: 30 s). */
   httpAsyncSleepMs?: number;
+  /** How long finished instances are kept (default: the scheduler's 30 days for every terminal status). */
+  retention?: RetentionPolicy;
+  /** How often expired instances are purged (default 60 s; with the virtual clock: when time moves). */
+  retentionSweepMs?: number;
+  /** Bytes of records, histories and entity states kept in memory with a persistent store. */
+  memoryBudget?: MemoryBudget;
 }
 
 /** The engine plus what tests and tools need beyond the DurableEngine contract. */
@@ -56,6 +64,12 @@ export interface OfflineEngine extends DurableEngine {
   readonly taskHubName: string;
   /** The raw history (extension JSON shape) of the current execution. */
   getHistory(instanceId: string): HistoryEvent[] | undefined;
+  /** Purges every finished instance past its retention now; returns how many went. */
+  purgeExpired(): Promise<number>;
+  /** What the engine holds in memory (entries and estimated bytes; timers: heap entries), for soak figures and tests. */
+  memory(): Record<'records' | 'histories' | 'entities', { entries: number; bytes: number }> & {
+    timers: number;
+  };
 }
 
 export function createEngine(opts: EngineOptions): OfflineEngine {
@@ -88,24 +102,68 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
     activity: work.runActivity,
   };
   let detachClock: (() => void) | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
   const db = () => rt.db();
+  const retention = opts.retention ?? retentionFromSettings({});
+  const sweepEveryMs = opts.retentionSweepMs ?? 60_000;
+  let nextSweepAt = clock.now() + sweepEveryMs;
 
+  /**
+   * Only pending work is loaded: messages (queued work, timers, buffered events). Records, histories and
+   * entity states load when work touches them, so a restart does not slow down as the store grows.
+   */
   const recover = (s: Store): void => {
-    for (const row of s.loadInstances()) rt.records.set(row.id, JSON.parse(row.record) as InstanceRecord);
-    for (const [id, events] of s.loadHistory()) {
-      rt.histories.set(id, {
-        events: events.map((e) => JSON.parse(e) as HistoryEvent),
-        playedJson: events.join(','),
-      });
-    }
-    for (const row of s.loadEntities()) {
-      rt.entityStates.set(row.id, row.state);
-      rt.entityUpdatedAt.set(row.id, row.updatedAt ?? 0);
-    }
     for (const row of s.loadMessages()) {
       rt.nextSeq = Math.max(rt.nextSeq, row.seq + 1);
       rt.deliver(JSON.parse(row.body) as Message);
     }
+  };
+
+  /** A history to show, read from the store without caching it when the instance is not in memory. */
+  const historyEvents = (id: string): HistoryEvent[] => {
+    const cached = rt.histories.peek(id);
+    if (cached) return cached.events;
+    const played = rt.store?.persistent ? db().getHistory(id) : undefined;
+    return played ? (JSON.parse(`[${played}]`) as HistoryEvent[]) : [];
+  };
+
+  /** Removes a finished instance: record, history, pending messages, timers. */
+  const purgeInstance = (id: string): void => {
+    db().transaction(() => db().deleteInstance(id));
+    rt.records.delete(id);
+    rt.histories.delete(id);
+    rt.inbox.delete(id);
+    for (const m of rt.timers.ofInstance(id)) rt.timers.cancel(id, m.event.TimerId as number);
+  };
+
+  /** Finished instances past their retention, oldest first (a bounded batch per status). */
+  const expired = (now: number, limit: number): string[] => {
+    const ids: string[] = [];
+    for (const status of TERMINAL_STATUSES) {
+      const before = now - retention[status];
+      if (rt.store?.persistent) ids.push(...db().expiredInstances(status, before, limit));
+      else
+        for (const r of rt.records.values())
+          if (r.status === status && r.updatedAt < before && ids.length < limit) ids.push(r.id);
+    }
+    return ids;
+  };
+
+  const sweep = (): number => {
+    if (!rt.started || rt.stopping || rt.stopped) return 0;
+    let purged = 0;
+    for (;;) {
+      const batch = expired(clock.now(), 1000).filter((id) => !rt.runningInstances.has(id));
+      if (batch.length === 0) break;
+      db().transaction(() => batch.forEach(purgeInstance));
+      purged += batch.length;
+      if (batch.length < 1000) break;
+    }
+    if (purged > 0) {
+      db().flush();
+      rt.log(`[host] retention: purged ${purged} finished instance(s)`);
+    }
+    return purged;
   };
 
   const requireInstance = (id: string): InstanceRecord => {
@@ -136,17 +194,30 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
     taskHubName,
     async start() {
       if (rt.started) return;
-      rt.store = opts.store === 'memory' ? new NullStore() : new SqliteStore(opts.store);
+      rt.useStore(opts.store === 'memory' ? new NullStore() : new SqliteStore(opts.store), opts.memoryBudget);
       rt.started = true;
-      recover(rt.store);
+      recover(rt.db());
       if (isVirtualClock(clock)) {
         detachClock = clock.attach({
           nextDueAt: () => (rt.stopping ? undefined : rt.timers.nextDueAt()),
           fireDue: async () => {
             rt.fireDueTimers();
             await rt.idle();
+            if (clock.now() >= nextSweepAt) {
+              nextSweepAt = clock.now() + sweepEveryMs;
+              sweep();
+            }
           },
         });
+      } else {
+        sweepTimer = setInterval(() => {
+          try {
+            sweep();
+          } catch (err) {
+            rt.log(`[host] retention sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }, sweepEveryMs);
+        sweepTimer.unref();
       }
       rt.armRealTimer();
       rt.pump();
@@ -155,6 +226,7 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
     async stop() {
       if (rt.stopping) return;
       detachClock?.();
+      if (sweepTimer) clearInterval(sweepTimer);
       // Running work still commits (its results are not lost); nothing new starts.
       await rt.drain(opts.stopTimeoutMs ?? 30_000);
       rt.stopped = true;
@@ -191,13 +263,36 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
       db().flush();
       const record = rt.records.get(instanceId);
       if (!record) return undefined;
-      return toInstanceStatus(record, rt.histories.get(instanceId)?.events, statusOpts);
+      return toInstanceStatus(
+        record,
+        statusOpts?.showHistory ? historyEvents(instanceId) : undefined,
+        statusOpts,
+      );
     },
 
     async query(q: InstanceQuery) {
       db().flush();
       const from = q.createdTimeFrom ? Date.parse(q.createdTimeFrom) : -Infinity;
       const to = q.createdTimeTo ? Date.parse(q.createdTimeTo) : Infinity;
+      const offset = q.continuationToken ? Number(q.continuationToken) || 0 : 0;
+      const showInput = { showInput: q.showInput !== false };
+      if (rt.store?.persistent) {
+        // The store holds every instance; one page more than asked tells whether there is a next page.
+        const limit = q.top && q.top > 0 ? q.top : -1;
+        const rows = db().queryInstances({
+          statuses: q.runtimeStatus,
+          createdFrom: from,
+          createdTo: to,
+          idPrefix: q.instanceIdPrefix,
+          offset,
+          limit: limit > 0 ? limit + 1 : -1,
+        });
+        const more = limit > 0 && rows.length > limit;
+        const instances = (more ? rows.slice(0, limit) : rows).map((text) =>
+          toInstanceStatus(JSON.parse(text) as InstanceRecord, undefined, showInput),
+        );
+        return more ? { instances, continuationToken: String(offset + limit) } : { instances };
+      }
       const matches = [...rt.records.values()]
         .filter(
           (r) =>
@@ -207,12 +302,9 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
             (!q.instanceIdPrefix || r.id.startsWith(q.instanceIdPrefix)),
         )
         .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-      const offset = q.continuationToken ? Number(q.continuationToken) || 0 : 0;
       const top = q.top && q.top > 0 ? q.top : matches.length;
       const page = matches.slice(offset, offset + top);
-      const instances: InstanceStatus[] = page.map((r) =>
-        toInstanceStatus(r, undefined, { showInput: q.showInput !== false }),
-      );
+      const instances: InstanceStatus[] = page.map((r) => toInstanceStatus(r, undefined, showInput));
       return offset + top < matches.length
         ? { instances, continuationToken: String(offset + top) }
         : { instances };
@@ -260,13 +352,8 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
           `Instance '${instanceId}' is ${record.status.toLowerCase()}; only completed, failed or terminated instances can be purged.`,
         );
       }
-      db().transaction(() => db().deleteInstance(instanceId));
+      purgeInstance(instanceId);
       db().flush();
-      rt.records.delete(instanceId);
-      rt.histories.delete(instanceId);
-      rt.inbox.delete(instanceId);
-      for (const m of rt.timers.ofInstance(instanceId))
-        rt.timers.cancel(instanceId, m.event.TimerId as number);
       return { instancesDeleted: 1 };
     },
 
@@ -280,23 +367,22 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
       const prefix = q.entityName === undefined ? '@' : `@${q.entityName.toLowerCase()}@`;
       const from = q.lastOperationFrom ?? -Infinity;
       const to = q.lastOperationTo ?? clock.now();
-      const matches = [...rt.entityStates.keys()]
-        .filter((id) => id.startsWith(prefix))
-        .filter((id) => {
-          const at = rt.entityUpdatedAt.get(id) ?? 0;
-          return at >= from && at <= to;
-        })
-        .sort();
       const offset = q.continuationToken ? Number(q.continuationToken) || 0 : 0;
       const top = q.top && q.top > 0 ? q.top : 100;
-      const entities: EntityStatus[] = matches.slice(offset, offset + top).map((id) => ({
-        entityId: parseEntityId(id),
-        lastOperationTime: new Date(rt.entityUpdatedAt.get(id) ?? 0).toISOString(),
-        state: q.fetchState ? parseJson(rt.entityStates.get(id)) : null,
+      const rows = rt.store?.persistent
+        ? db().queryEntities({ idPrefix: prefix, updatedFrom: from, updatedTo: to, offset, limit: top + 1 })
+        : [...rt.entities.keys()]
+            .filter((id) => id.startsWith(prefix))
+            .map((id) => ({ id, ...(rt.entities.get(id) as { state: string | null; updatedAt: number }) }))
+            .filter((e) => e.updatedAt >= from && e.updatedAt <= to)
+            .sort((a, b) => (a.id < b.id ? -1 : 1))
+            .slice(offset, offset + top + 1);
+      const entities: EntityStatus[] = rows.slice(0, top).map((row) => ({
+        entityId: parseEntityId(row.id),
+        lastOperationTime: new Date(row.updatedAt ?? 0).toISOString(),
+        state: q.fetchState ? parseJson(row.state) : null,
       }));
-      return offset + top < matches.length
-        ? { entities, continuationToken: String(offset + top) }
-        : { entities };
+      return rows.length > top ? { entities, continuationToken: String(offset + top) } : { entities };
     },
 
     async signalEntity(entityName, key, operation, input) {
@@ -325,9 +411,9 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
 
     async readEntityState(entityName, key) {
       db().flush();
-      const id = entityInstanceId(entityName, key);
-      if (!rt.entityStates.has(id)) return { exists: false };
-      return { exists: true, state: parseJson(rt.entityStates.get(id)) };
+      const entity = rt.entities.get(entityInstanceId(entityName, key));
+      if (!entity) return { exists: false };
+      return { exists: true, state: parseJson(entity.state) };
     },
 
     async idle() {
@@ -336,11 +422,26 @@ export function createEngine(opts: EngineOptions): OfflineEngine {
 
     async trace(instanceId) {
       const record = requireInstance(instanceId);
-      return traceText(record, rt.histories.get(instanceId)?.events ?? []);
+      return traceText(record, historyEvents(instanceId));
     },
 
     getHistory(instanceId) {
-      return rt.histories.get(instanceId)?.events.map((e) => ({ ...e }));
+      if (!rt.records.get(instanceId)) return undefined;
+      return historyEvents(instanceId).map((e) => ({ ...e }));
+    },
+
+    async purgeExpired() {
+      return sweep();
+    },
+
+    memory() {
+      const of = (c: { size: number; weight: number }) => ({ entries: c.size, bytes: c.weight });
+      return {
+        records: of(rt.records),
+        histories: of(rt.histories),
+        entities: of(rt.entities),
+        timers: rt.timers.held,
+      };
     },
   };
 

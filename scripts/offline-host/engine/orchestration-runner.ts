@@ -172,7 +172,7 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
       for (const m of consumed) s.deleteMessage(m.seq);
       s.clearHistory(record.id);
       s.appendHistory(record.id, 0, eventJson);
-      s.putInstance(record.id, JSON.stringify(record));
+      s.putInstance(record, JSON.stringify(record));
       for (const child of children)
         signal(child, { ParentExecutionId: record.executionId, InstanceId: child });
       // A leaf runs again at once; a parent waits for its rewound children to complete.
@@ -237,7 +237,7 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
       for (const m of consumed) s.deleteMessage(m.seq);
       if (restart) s.clearHistory(record.id);
       else s.appendHistory(record.id, cache.events.length, eventJson);
-      s.putInstance(record.id, JSON.stringify(record));
+      s.putInstance(record, JSON.stringify(record));
       for (const timer of droppedTimers) {
         const msg = rt.timers.cancel(record.id, timer.event.TimerId as number);
         if (msg) s.deleteMessage(msg.seq);
@@ -256,9 +256,13 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
     });
     rt.records.set(record.id, record);
     if (restart) rt.histories.set(record.id, { events: [], playedJson: '' });
-    else {
+    else if (episode.ended && rt.histories.bounded) {
+      // A finished history lives on disk only (status queries with showHistory read it from there).
+      rt.histories.delete(record.id);
+    } else {
       cache.events.push(...events);
       cache.playedJson += (cache.playedJson && eventJson.length ? ',' : '') + eventJson.join(',');
+      rt.histories.set(record.id, cache); // re-weighed
     }
     rt.log(`${record.id}: episode → ${record.status}${restart ? ' (continued as new)' : ''}`);
     for (const w of episode.warnings)
@@ -313,7 +317,7 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
     };
     // A restart over a finished instance: its leftovers go (deleteInstance also removes its messages).
     if (rt.records.has(id)) s.deleteInstance(id);
-    s.putInstance(id, JSON.stringify(record));
+    s.putInstance(record, JSON.stringify(record));
     for (const m of rt.timers.ofInstance(id)) rt.timers.cancel(id, m.event.TimerId as number);
     rt.inbox.delete(id);
     rt.records.set(id, record);

@@ -1,7 +1,8 @@
 /**
- * The engine's live state and dispatcher: the in-memory mirror of the store (records, histories,
- * queues, timers), message delivery, the pump that starts episodes / entity batches / activities, and
- * idle tracking. Runners (orchestration-runner.ts, work-runner.ts) do the work it dispatches.
+ * The engine's live state and dispatcher: what it holds of the store (records, histories and entity
+ * states through state caches; queues and timers whole), message delivery, the pump that starts
+ * episodes / entity batches / activities, and idle tracking. Runners (orchestration-runner.ts,
+ * work-runner.ts) do the work it dispatches.
  */
 import type { Clock, HistoryEvent } from '../types.js';
 import type { Store } from '../store/sqlite-store.js';
@@ -14,6 +15,7 @@ import type {
   Message,
   OrchestrationMessage,
 } from './model.js';
+import { StateCache } from './state-cache.js';
 import { TimerQueue } from './timer-queue.js';
 
 /** Control events act on an instance even while it is suspended. */
@@ -30,6 +32,28 @@ export interface HistoryCache {
   playedJson: string;
 }
 
+/** An entity's state (JSON text, or null) and when its last operation batch committed. */
+export interface EntityState {
+  state: string | null;
+  updatedAt: number;
+}
+
+/** Bytes of records, histories and entity states kept in memory with a persistent store. */
+export interface MemoryBudget {
+  records: number;
+  histories: number;
+  entities: number;
+}
+
+export const DEFAULT_MEMORY_BUDGET: MemoryBudget = {
+  records: 32 * 1024 * 1024,
+  histories: 64 * 1024 * 1024,
+  entities: 32 * 1024 * 1024,
+};
+
+const textBytes = (...texts: Array<string | null | undefined>) =>
+  texts.reduce((n, t) => n + 2 * (t?.length ?? 0), 0);
+
 export interface Runners {
   episode(instanceId: string): Promise<void>;
   entityBatch(entityId: string): Promise<void>;
@@ -38,13 +62,12 @@ export interface Runners {
 
 export class Runtime {
   store: Store | undefined;
-  readonly records = new Map<string, InstanceRecord>();
-  readonly histories = new Map<string, HistoryCache>();
+  /** Instance records, histories and entity states: caches over a persistent store (see useStore). */
+  records = new StateCache<InstanceRecord>({ weigh: () => 0, budget: Infinity });
+  histories = new StateCache<HistoryCache>({ weigh: () => 0, budget: Infinity });
+  entities = new StateCache<EntityState>({ weigh: () => 0, budget: Infinity });
   readonly inbox = new Map<string, OrchestrationMessage[]>();
   readonly entityQueues = new Map<string, EntityMessage[]>();
-  readonly entityStates = new Map<string, string | null>();
-  /** When each entity's last operation batch committed (for entity listings). */
-  readonly entityUpdatedAt = new Map<string, number>();
   readonly activityQueue: ActivityMessage[] = [];
   readonly timers = new TimerQueue();
   readonly runningInstances = new Set<string>();
@@ -86,6 +109,53 @@ export class Runtime {
 
   forgetWarnings(instanceId: string): void {
     this.warned.delete(instanceId);
+  }
+
+  /**
+   * Sets the store. A persistent one backs the caches: they read back what they dropped, so memory stays
+   * within the budget whatever the store holds. The in-memory store leaves the caches unbounded.
+   */
+  useStore(store: Store, budget: MemoryBudget = DEFAULT_MEMORY_BUDGET): void {
+    this.store = store;
+    const persistent = store.persistent;
+    this.records = new StateCache<InstanceRecord>({
+      weigh: (r) => 256 + textBytes(r.input, r.output, r.customStatus),
+      budget: budget.records,
+      ...(persistent
+        ? {
+            load: (id: string) => {
+              const text = store.getInstance(id);
+              return text === undefined ? undefined : (JSON.parse(text) as InstanceRecord);
+            },
+          }
+        : {}),
+    });
+    this.histories = new StateCache<HistoryCache>({
+      // The parsed events take about as much again as their JSON.
+      weigh: (h) => 2 * textBytes(h.playedJson),
+      budget: budget.histories,
+      ...(persistent
+        ? {
+            load: (id: string) => {
+              const played = store.getHistory(id);
+              if (played === undefined) return undefined;
+              return { events: JSON.parse(`[${played}]`) as HistoryEvent[], playedJson: played };
+            },
+          }
+        : {}),
+    });
+    this.entities = new StateCache<EntityState>({
+      weigh: (e) => 64 + textBytes(e.state),
+      budget: budget.entities,
+      ...(persistent
+        ? {
+            load: (id: string) => {
+              const row = store.getEntity(id);
+              return row ? { state: row.state, updatedAt: row.updatedAt ?? 0 } : undefined;
+            },
+          }
+        : {}),
+    });
   }
 
   db(): Store {

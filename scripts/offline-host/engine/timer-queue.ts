@@ -1,9 +1,15 @@
-/** Pending timers (TimerFired messages not yet visible), earliest first; cancelled ones are skipped lazily. */
+/**
+ * Pending timers (TimerFired messages not yet visible), earliest first. Cancelled ones are skipped
+ * lazily, and the heap is rebuilt once they outnumber the live ones: a case that cancels its 72-hour
+ * deadline would otherwise keep the dead entry for 72 hours.
+ */
 import type { OrchestrationMessage } from './model.js';
 
 export class TimerQueue {
   private heap: OrchestrationMessage[] = [];
   private readonly live = new Map<string, OrchestrationMessage>();
+  /** Live timer keys per instance (ofInstance without scanning every timer). */
+  private readonly byInstance = new Map<string, Set<string>>();
 
   static key(instanceId: string, timerId: number): string {
     return `${instanceId}\u0000${timerId}`;
@@ -13,8 +19,21 @@ export class TimerQueue {
     return this.live.size;
   }
 
+  /** Entries held, cancelled ones not yet dropped included. */
+  get held(): number {
+    return this.heap.length;
+  }
+
   push(msg: OrchestrationMessage): void {
-    this.live.set(TimerQueue.key(msg.target, msg.event.TimerId as number), msg);
+    const key = TimerQueue.key(msg.target, msg.event.TimerId as number);
+    this.live.set(key, msg);
+    const keys = this.byInstance.get(msg.target) ?? new Set<string>();
+    keys.add(key);
+    this.byInstance.set(msg.target, keys);
+    this.siftUp(msg);
+  }
+
+  private siftUp(msg: OrchestrationMessage): void {
     const heap = this.heap;
     heap.push(msg);
     let i = heap.length - 1;
@@ -30,13 +49,33 @@ export class TimerQueue {
   cancel(instanceId: string, timerId: number): OrchestrationMessage | undefined {
     const key = TimerQueue.key(instanceId, timerId);
     const msg = this.live.get(key);
-    this.live.delete(key);
+    this.forget(instanceId, key);
+    if (this.heap.length > 64 && this.heap.length > 2 * this.live.size) this.rebuild();
     return msg;
   }
 
   /** Every pending timer of an instance (to drop them when it ends or is purged). */
   ofInstance(instanceId: string): OrchestrationMessage[] {
-    return [...this.live.values()].filter((m) => m.target === instanceId);
+    const keys = this.byInstance.get(instanceId);
+    if (!keys) return [];
+    return [...keys].flatMap((k) => {
+      const m = this.live.get(k);
+      return m ? [m] : [];
+    });
+  }
+
+  private forget(instanceId: string, key: string): void {
+    this.live.delete(key);
+    const keys = this.byInstance.get(instanceId);
+    if (!keys) return;
+    keys.delete(key);
+    if (keys.size === 0) this.byInstance.delete(instanceId);
+  }
+
+  /** Only the live timers, re-heaped. */
+  private rebuild(): void {
+    this.heap = [];
+    for (const msg of this.live.values()) this.siftUp(msg);
   }
 
   nextDueAt(): number | undefined {
@@ -51,7 +90,7 @@ export class TimerQueue {
       const top = this.heap[0];
       if (!top || top.visibleAt > now) return due;
       this.pop();
-      this.live.delete(TimerQueue.key(top.target, top.event.TimerId as number));
+      this.forget(top.target, TimerQueue.key(top.target, top.event.TimerId as number));
       due.push(top);
     }
   }

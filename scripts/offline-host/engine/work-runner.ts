@@ -80,7 +80,8 @@ export function createWorkRunner(
     try {
       const { name } = parseEntityId(id);
       const fn = entityFunction(name);
-      const state = rt.entityStates.has(id) ? rt.entityStates.get(id) : undefined;
+      const current = rt.entities.get(id);
+      const state = current === undefined ? undefined : current.state;
       let result: EntityBatchResult;
       // A batch that could not run at all keeps the entity's state; callers get errors.
       let keepState = false;
@@ -120,13 +121,8 @@ export function createWorkRunner(
         else s.deleteEntity(id);
         for (const out of outgoing) delivered.push(rt.persistMessage(out));
       });
-      if (exists) {
-        rt.entityStates.set(id, newState);
-        rt.entityUpdatedAt.set(id, rt.clock.now());
-      } else {
-        rt.entityStates.delete(id);
-        rt.entityUpdatedAt.delete(id);
-      }
+      if (exists) rt.entities.set(id, { state: newState, updatedAt: rt.clock.now() });
+      else rt.entities.delete(id);
       delivered.forEach((m) => rt.deliver(m));
     } finally {
       rt.runningEntities.delete(id);

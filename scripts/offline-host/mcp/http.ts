@@ -1,28 +1,14 @@
 /** Small HTTP helpers of the MCP webhook: bodies, request headers as the extension sees them, replies. */
 import type http from 'node:http';
 import { randomInt } from 'node:crypto';
+import { BodyTooLarge, readBody as readRequestBody } from '../server/http-io.js';
 import { MAX_REQUEST_BODY_BYTES } from '../server/http-server.js';
 
-export class BodyTooLarge extends Error {}
+export { BodyTooLarge };
 
-export function readBody(req: http.IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
-  if (Number(req.headers['content-length']) > limit) return Promise.reject(new BodyTooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** The body under the host's request limit (the front door's reader; BodyTooLarge beyond it). */
+export function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return readRequestBody(req, MAX_REQUEST_BODY_BYTES);
 }
 
 /**

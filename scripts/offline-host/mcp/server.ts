@@ -51,6 +51,11 @@ export function protocolError(code: number, message: string): Error & { code: nu
   return Object.assign(new Error(message), { code });
 }
 
+/** Names whose argument is missing or null (ToolInputSchema.Validate, McpPromptListener.ValidateRequiredArguments). */
+function missing(required: readonly string[], args: Record<string, unknown> | undefined): string[] {
+  return required.filter((name) => args?.[name] === undefined || args[name] === null);
+}
+
 const errorText = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
 export function createMcpServer(
@@ -91,11 +96,11 @@ export function createMcpServer(
     const { name, arguments: args } = request.params;
     const tool = registry.findTool(name);
     if (!tool) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: '${name}'`);
-    const missing = tool.required.filter((p) => args?.[p] === undefined || args[p] === null);
-    if (missing.length > 0)
+    const absent = missing(tool.required, args);
+    if (absent.length > 0)
       throw protocolError(
         ErrorCode.InvalidParams,
-        `One or more required tool properties are missing values. Please provide: ${missing.join(', ')}`,
+        `One or more required tool properties are missing values. Please provide: ${absent.join(', ')}`,
       );
     try {
       const returned = await invoker.invokeTrigger(tool.functionName, toolTrigger(tool, args, call));
@@ -166,13 +171,12 @@ export function createMcpServer(
     const { name, arguments: args } = request.params;
     const prompt = registry.findPrompt(name);
     if (!prompt) throw protocolError(ErrorCode.InvalidParams, `Unknown prompt: '${name}'`);
-    const missing = (prompt.arguments ?? [])
-      .filter((a) => a.required === true && (args?.[a.name] === undefined || args[a.name] === null))
-      .map((a) => a.name);
-    if (missing.length > 0)
+    const required = (prompt.arguments ?? []).filter((a) => a.required === true).map((a) => a.name);
+    const absent = missing(required, args);
+    if (absent.length > 0)
       throw protocolError(
         ErrorCode.InvalidParams,
-        `One or more required prompt arguments are missing values. Please provide: ${missing.join(', ')}`,
+        `One or more required prompt arguments are missing values. Please provide: ${absent.join(', ')}`,
       );
     try {
       const returned = await invoker.invokeTrigger(prompt.functionName, promptTrigger(prompt, args, call));

@@ -1,22 +1,28 @@
 /**
- * The engine's durable state in one SQLite database (node:sqlite, WAL). The engine keeps a full
- * in-memory mirror and writes through: every state change is one unit (`transaction(fn)`), so an
- * episode's (or one activity result's) outcome is all-or-nothing.
+ * The engine's durable state in one SQLite database (node:sqlite, WAL). The store is the source of
+ * truth; the engine keeps in memory only what running work needs (state-cache.ts) and reads the rest
+ * back on demand, so a finished instance costs disk, not memory. Every state change is one unit
+ * (`transaction(fn)`), so an episode's (or one activity result's) outcome is all-or-nothing.
  *
  * Group commit: units within one event-loop turn share a SQLite transaction (each unit is a
  * SAVEPOINT), committed on the next turn or by flush(). A crash loses at most the last turn's units,
- * each whole; callers that promise durability to a client (startNew, raiseEvent…) flush first.
+ * each whole; callers that promise durability to a client (startNew, raiseEvent…) flush first. Reads go
+ * through the same connection, so they see units not yet committed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
-export const STORE_SCHEMA_VERSION = 1;
+/** 2: instances carry name, status and times as columns (queries and retention without parsing records). */
+export const STORE_SCHEMA_VERSION = 2;
 
-export interface InstanceRow {
+/** The columns of an instance row besides its JSON record. */
+export interface InstanceMeta {
   id: string;
-  /** The engine's per-instance record (status, input, output, action bookkeeping) as JSON. */
-  record: string;
+  name: string;
+  status: string;
+  createdAt: number;
+  updatedAt: number;
 }
 export interface MessageRow {
   seq: number;
@@ -33,12 +39,33 @@ export interface EntityRow {
   updatedAt: number | null;
 }
 
-/** What the engine needs from a store (the in-memory mode needs nothing: see NullStore). */
+export interface InstanceFilter {
+  statuses?: readonly string[];
+  createdFrom?: number;
+  createdTo?: number;
+  idPrefix?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface EntityFilter {
+  /** Entity ids start with it (`@name@`, or `@` for all). */
+  idPrefix: string;
+  updatedFrom?: number;
+  updatedTo?: number;
+  offset: number;
+  limit: number;
+}
+
+/** What the engine needs from a store. */
 export interface Store {
+  /** False for the in-memory mode: nothing can be read back, so the engine keeps everything itself. */
+  readonly persistent: boolean;
   transaction<T>(fn: () => T): T;
   /** Makes every unit so far durable. */
   flush(): void;
-  putInstance(id: string, record: string): void;
+  putInstance(meta: InstanceMeta, record: string): void;
+  /** The instance, its history and its pending messages. */
   deleteInstance(id: string): void;
   /** One episode's events (JSON texts) appended after `fromIndex` events. */
   appendHistory(id: string, fromIndex: number, events: readonly string[]): void;
@@ -47,15 +74,22 @@ export interface Store {
   deleteMessage(seq: number): void;
   putEntity(id: string, state: string | null, updatedAt: number): void;
   deleteEntity(id: string): void;
-  loadInstances(): InstanceRow[];
-  loadHistory(): Map<string, string[]>;
+  getInstance(id: string): string | undefined;
+  /** The history's events as JSON texts joined by commas (what a JSON array holds between its brackets). */
+  getHistory(id: string): string | undefined;
+  /** Records (JSON) matching the filter, oldest created first (ties by id). */
+  queryInstances(filter: InstanceFilter): string[];
+  /** Ids of instances in `status` last updated before `before`, oldest first. */
+  expiredInstances(status: string, before: number, limit: number): string[];
+  getEntity(id: string): EntityRow | undefined;
+  queryEntities(filter: EntityFilter): EntityRow[];
   loadMessages(): MessageRow[];
-  loadEntities(): EntityRow[];
   close(): void;
 }
 
-/** In-memory mode: the engine's own maps are the state, so there is nothing to write. */
+/** In-memory mode: the engine's own maps are the state, so there is nothing to write or read back. */
 export class NullStore implements Store {
+  readonly persistent = false;
   transaction<T>(fn: () => T): T {
     return fn();
   }
@@ -68,22 +102,32 @@ export class NullStore implements Store {
   deleteMessage(): void {}
   putEntity(): void {}
   deleteEntity(): void {}
-  loadInstances(): InstanceRow[] {
+  getInstance(): undefined {
+    return undefined;
+  }
+  getHistory(): undefined {
+    return undefined;
+  }
+  queryInstances(): string[] {
     return [];
   }
-  loadHistory(): Map<string, string[]> {
-    return new Map();
+  expiredInstances(): string[] {
+    return [];
+  }
+  getEntity(): undefined {
+    return undefined;
+  }
+  queryEntities(): EntityRow[] {
+    return [];
   }
   loadMessages(): MessageRow[] {
-    return [];
-  }
-  loadEntities(): EntityRow[] {
     return [];
   }
   close(): void {}
 }
 
 export class SqliteStore implements Store {
+  readonly persistent = true;
   private readonly db: DatabaseSync;
   private readonly stmts: Record<string, StatementSync>;
   private depth = 0;
@@ -112,24 +156,27 @@ export class SqliteStore implements Store {
       CREATE INDEX IF NOT EXISTS messages_by_target ON messages (target);
       CREATE TABLE IF NOT EXISTS entities (id TEXT PRIMARY KEY, state TEXT);
     `);
-    // Entity listings filter on the last operation time (added after schema 1 shipped; older stores lack it).
-    const entityColumns = this.db.prepare('PRAGMA table_info(entities)').all() as Array<{ name: string }>;
-    if (!entityColumns.some((c) => c.name === 'updated_at'))
-      this.db.exec('ALTER TABLE entities ADD COLUMN updated_at INTEGER');
     const version = this.db.prepare('SELECT value FROM meta WHERE key = ?').get('schemaVersion') as
       { value: string } | undefined;
-    if (!version) {
-      this.db
-        .prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
-        .run('schemaVersion', String(STORE_SCHEMA_VERSION));
-    } else if (Number(version.value) !== STORE_SCHEMA_VERSION) {
+    const found = version ? Number(version.value) : STORE_SCHEMA_VERSION;
+    if (found !== 1 && found !== STORE_SCHEMA_VERSION) {
       throw new Error(
-        `The data directory holds store schema ${version.value}; this host reads ${STORE_SCHEMA_VERSION}. Use a new --data directory.`,
+        `The data directory holds store schema ${version?.value}; this host reads ${STORE_SCHEMA_VERSION}. Use a new --data directory.`,
       );
     }
+    this.migrate();
+    this.db
+      .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
+      .run('schemaVersion', String(STORE_SCHEMA_VERSION));
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
-      putInstance: p('INSERT OR REPLACE INTO instances (id, record) VALUES (?, ?)'),
+      putInstance: p(
+        'INSERT OR REPLACE INTO instances (id, record, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      getInstance: p('SELECT record FROM instances WHERE id = ?'),
+      getHistory: p('SELECT events FROM history WHERE instance_id = ? ORDER BY idx'),
+      expired: p('SELECT id FROM instances WHERE status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?'),
+      getEntity: p('SELECT id, state, updated_at AS updatedAt FROM entities WHERE id = ?'),
       deleteInstance: p('DELETE FROM instances WHERE id = ?'),
       appendHistory: p('INSERT INTO history (instance_id, idx, events) VALUES (?, ?, ?)'),
       clearHistory: p('DELETE FROM history WHERE instance_id = ?'),
@@ -144,6 +191,33 @@ export class SqliteStore implements Store {
       release: p('RELEASE unit'),
       rollbackUnit: p('ROLLBACK TO unit'),
     };
+  }
+
+  /** Brings a schema-1 store (or one from before entity times were kept) up to date, in place. */
+  private migrate(): void {
+    const columns = (table: string) =>
+      new Set(
+        (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name),
+      );
+    if (!columns('entities').has('updated_at'))
+      this.db.exec('ALTER TABLE entities ADD COLUMN updated_at INTEGER');
+    if (!columns('instances').has('status')) {
+      this.db.exec(`
+        BEGIN;
+        ALTER TABLE instances ADD COLUMN name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE instances ADD COLUMN status TEXT NOT NULL DEFAULT '';
+        ALTER TABLE instances ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE instances ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE instances SET name = json_extract(record, '$.name'), status = json_extract(record, '$.status'),
+          created_at = json_extract(record, '$.createdAt'), updated_at = json_extract(record, '$.updatedAt');
+        COMMIT;
+      `);
+    }
+    this.db.exec(`
+      CREATE INDEX IF NOT EXISTS instances_by_created ON instances (created_at, id);
+      CREATE INDEX IF NOT EXISTS instances_by_status ON instances (status, updated_at);
+      CREATE INDEX IF NOT EXISTS entities_by_updated ON entities (updated_at);
+    `);
   }
 
   /** Runs `fn` as one all-or-nothing unit (nested calls join the outer unit). */
@@ -175,8 +249,8 @@ export class SqliteStore implements Store {
     this.stmts.commit!.run();
   }
 
-  putInstance(id: string, record: string): void {
-    this.stmts.putInstance!.run(id, record);
+  putInstance(meta: InstanceMeta, record: string): void {
+    this.stmts.putInstance!.run(meta.id, record, meta.name, meta.status, meta.createdAt, meta.updatedAt);
   }
   deleteInstance(id: string): void {
     this.stmts.deleteInstance!.run(id);
@@ -202,35 +276,68 @@ export class SqliteStore implements Store {
     this.stmts.deleteEntity!.run(id);
   }
 
-  loadInstances(): InstanceRow[] {
-    return this.db.prepare('SELECT id, record FROM instances').all() as unknown as InstanceRow[];
+  getInstance(id: string): string | undefined {
+    return (this.stmts.getInstance!.get(id) as { record: string } | undefined)?.record;
   }
-  loadHistory(): Map<string, string[]> {
-    const rows = this.db
-      .prepare('SELECT instance_id, events FROM history ORDER BY instance_id, idx')
-      .all() as Array<{
-      instance_id: string;
-      events: string;
-    }>;
-    const byInstance = new Map<string, string[]>();
-    for (const row of rows) {
-      const list = byInstance.get(row.instance_id) ?? [];
-      for (const event of JSON.parse(row.events) as unknown[]) list.push(JSON.stringify(event));
-      byInstance.set(row.instance_id, list);
+  getHistory(id: string): string | undefined {
+    const rows = this.stmts.getHistory!.all(id) as Array<{ events: string }>;
+    if (rows.length === 0) return undefined;
+    return rows
+      .map((r) => r.events.slice(1, -1))
+      .filter((t) => t !== '')
+      .join(',');
+  }
+  queryInstances(f: InstanceFilter): string[] {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (f.statuses && f.statuses.length > 0) {
+      where.push(`status IN (${f.statuses.map(() => '?').join(',')})`);
+      args.push(...f.statuses);
     }
-    return byInstance;
+    if (f.createdFrom !== undefined && Number.isFinite(f.createdFrom)) {
+      where.push('created_at >= ?');
+      args.push(f.createdFrom);
+    }
+    if (f.createdTo !== undefined && Number.isFinite(f.createdTo)) {
+      where.push('created_at <= ?');
+      args.push(f.createdTo);
+    }
+    if (f.idPrefix) {
+      // A range on the primary key instead of LIKE (no escaping, uses the index).
+      where.push('id >= ? AND id < ?');
+      args.push(f.idPrefix, `${f.idPrefix}\uffff`);
+    }
+    const sql =
+      `SELECT record FROM instances${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
+      ' ORDER BY created_at, id LIMIT ? OFFSET ?';
+    const rows = this.db.prepare(sql).all(...args, f.limit, f.offset) as Array<{ record: string }>;
+    return rows.map((r) => r.record);
+  }
+  expiredInstances(status: string, before: number, limit: number): string[] {
+    return (this.stmts.expired!.all(status, before, limit) as Array<{ id: string }>).map((r) => r.id);
+  }
+  getEntity(id: string): EntityRow | undefined {
+    return this.stmts.getEntity!.get(id) as EntityRow | undefined;
+  }
+  queryEntities(f: EntityFilter): EntityRow[] {
+    const args: Array<string | number> = [f.idPrefix, `${f.idPrefix}\uffff`];
+    let sql = 'SELECT id, state, updated_at AS updatedAt FROM entities WHERE id >= ? AND id < ?';
+    if (f.updatedFrom !== undefined && Number.isFinite(f.updatedFrom)) {
+      sql += ' AND coalesce(updated_at, 0) >= ?';
+      args.push(f.updatedFrom);
+    }
+    if (f.updatedTo !== undefined && Number.isFinite(f.updatedTo)) {
+      sql += ' AND coalesce(updated_at, 0) <= ?';
+      args.push(f.updatedTo);
+    }
+    sql += ' ORDER BY id LIMIT ? OFFSET ?';
+    return this.db.prepare(sql).all(...args, f.limit, f.offset) as unknown as EntityRow[];
   }
   loadMessages(): MessageRow[] {
     return this.db
       .prepare('SELECT seq, kind, target, visible_at AS visibleAt, body FROM messages ORDER BY seq')
       .all() as unknown as MessageRow[];
   }
-  loadEntities(): EntityRow[] {
-    return this.db
-      .prepare('SELECT id, state, updated_at AS updatedAt FROM entities')
-      .all() as unknown as EntityRow[];
-  }
-
   close(): void {
     this.flush();
     if (this.db.isOpen) this.db.close();

@@ -3,28 +3,38 @@ import type { DurableClient } from 'durable-functions';
 import { caseSettingsFrom, type CaseInput } from '../../cases/types';
 import { config } from '../../config';
 import type { Alert } from '../../detection/schema';
-import { publish } from '../../events/bus';
-import { recordOpened } from '../../records/writes';
-import { caseTelemetry } from '../../telemetry';
 import { activities, orchestrations } from '../../durable/activities';
-import { findInstance } from '../../durable/client';
+import { findInstance, startOnce } from '../../durable/client';
 import { caseSession } from '../../durable/entities';
 import { isFinished } from '../../durable/status';
-import { registerActivity, signalEntityFromClient, startOrchestration } from '../../durable/typed';
+import { registerActivity, signalEntityFromClient } from '../../durable/typed';
+import { publish } from '../../events/bus';
 import { CaseSessionOps } from '../../names';
+import { recordOpened } from '../../records/writes';
+import { caseTelemetry } from '../../telemetry';
 
 /**
- * Carries out what the customerProfile entity decided: start the case (unless a replay already did)
- * and/or hand new alerts to the open case. Settings are captured into the case input here, once.
+ * Carries out what the customerProfile entity decided (src/cases/routing.ts): start the case (unless a
+ * replay already did) and show joining alerts in its session. Settings are captured into the case input
+ * here, once. A target case that has already ended without releasing its routing is reported back, so
+ * the profile can route its unread alerts again.
  */
 registerActivity(activities.startCase, {
   extraInputs: [df.input.durableClient()],
   handler: async (input, context) => {
     const client = df.getClient(context);
     const started: string[] = [];
+    if (input.refused) {
+      const open = await findInstance(client, input.refused.openCaseId, false);
+      // Never started (the ingest that opened it has not got there) counts as open: it will start.
+      if (open && isFinished(open.runtimeStatus)) return { started, finishedCaseId: open.instanceId };
+    }
     if (input.startCase) {
-      const { caseId, alert } = input.startCase;
-      if (await startIfAbsent(client, caseId, alert)) {
+      const { caseId, alert, manual } = input.startCase;
+      const existing = await findInstance(client, caseId, false);
+      if (existing && isFinished(existing.runtimeStatus)) return { started, finishedCaseId: caseId };
+      const caseInput = caseInputFor(caseId, alert, manual ? 'manual' : 'detection', manual?.analyst);
+      if (!existing && (await startRecorded(client, caseInput)) === 'started') {
         started.push(caseId);
         caseTelemetry.alertRaised(caseId, alert.rule);
       }
@@ -32,12 +42,25 @@ registerActivity(activities.startCase, {
     }
     if (input.attach) {
       const { caseId, alerts, opener } = input.attach;
-      if (!(await attach(client, caseId, alerts, opener))) return { started, closedCase: { caseId, alerts } };
+      const target = await findInstance(client, caseId, false);
+      if (target && isFinished(target.runtimeStatus)) return { started, finishedCaseId: caseId };
+      // Not started yet: the delivery that opens it has not got there; this one starts it, with its opener.
+      if (!target && opener && !started.includes(caseId)) {
+        const caseInput = caseInputFor(caseId, opener, 'detection');
+        if ((await startRecorded(client, caseInput)) === 'started') started.push(caseId);
+      }
+      await showEvidence(client, caseId, alerts);
       for (const a of alerts) publish('alert', { ...summary(a), caseId });
     }
     return { started };
   },
 });
+
+/** Recorded before the start: a record with no case is harmless, a case missing from the index is not. */
+async function startRecorded(client: DurableClient, input: CaseInput): Promise<'started' | 'existing'> {
+  await recordOpened(input, new Date().toISOString());
+  return startOnce(client, orchestrations.investigateCase, input.caseId, input);
+}
 
 export function caseInputFor(
   caseId: string,
@@ -57,57 +80,14 @@ export function caseInputFor(
 }
 
 /**
- * Starts the case with this alert, or, when a parallel ingest already started it with another alert,
- * hands this one to it as evidence. A re-run of the same start (at-least-once activity) does nothing.
+ * Joining alerts appear in the case's session (its conversation, deduplicated by alert id) at once, so
+ * the analyst sees them; the case reads them from its inbox in the profile before its next step.
  */
-async function startIfAbsent(client: DurableClient, caseId: string, alert: Alert): Promise<boolean> {
-  const existing = await findInstance(client, caseId);
-  if (!existing) {
-    const input = caseInputFor(caseId, alert, 'detection');
-    await recordOpened(input, new Date().toISOString());
-    await startOrchestration(client, orchestrations.investigateCase, caseId, input);
-    return true;
-  }
-  const opener = (existing.input as Partial<CaseInput> | undefined)?.alert?.alertId;
-  if (opener !== alert.alertId && !isFinished(existing.runtimeStatus))
-    await addEvidence(client, caseId, [alert]);
-  return false;
-}
-
-/**
- * New alerts go to the case's durable inbox (its caseSession entity, deduplicated by alert id), which the
- * case reads before each round, before acting and before clearing. No external event is raised: an event
- * arriving between two waits could reach a wait task the orchestrator has moved past.
- */
-async function addEvidence(client: DurableClient, caseId: string, alerts: Alert[]): Promise<void> {
+async function showEvidence(client: DurableClient, caseId: string, alerts: Alert[]): Promise<void> {
   await signalEntityFromClient(client, caseSession, caseId, CaseSessionOps.addEvidence, {
     alerts,
     at: new Date().toISOString(),
   });
-}
-
-/**
- * Hands the alerts to the open case; false when that case has already finished (it closed while these
- * alerts were on their way): then the profile routes them again. Not started yet (a parallel ingest
- * decided to open it and has not got there): this one starts it with its opening alert.
- */
-async function attach(
-  client: DurableClient,
-  caseId: string,
-  alerts: Alert[],
-  opener?: Alert,
-): Promise<boolean> {
-  const status = await findInstance(client, caseId, false);
-  const [first, ...rest] = alerts as [Alert, ...Alert[]];
-  if (!status) {
-    await startIfAbsent(client, caseId, opener ?? first);
-    const joining = opener ? alerts : rest;
-    if (joining.length) await addEvidence(client, caseId, joining);
-    return true;
-  }
-  if (isFinished(status.runtimeStatus)) return false;
-  await addEvidence(client, caseId, alerts);
-  return true;
 }
 
 function summary(a: Alert) {

@@ -46,10 +46,10 @@ describe('offline host: SQLite store', () => {
     store.close();
 
     const reopened = open();
-    expect(reopened.loadHistory().get('i1')).toEqual([
-      '{"EventType":12}',
-      '{"EventType":0}',
-      '{"EventType":13}',
+    expect(JSON.parse(`[${reopened.getHistory('i1')}]`)).toEqual([
+      { EventType: 12 },
+      { EventType: 0 },
+      { EventType: 13 },
     ]);
     reopened.close();
   });

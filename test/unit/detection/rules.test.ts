@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config';
-import { initialProfile, loadProfile, withCaseClosed, withOpenCase } from '../../../src/detection/profile';
+import { initialProfile, loadProfile } from '../../../src/detection/profile';
+import { withCaseClosed, withOpenCase } from '../../../src/cases/routing';
 import { alertIdFor, evaluate, evaluateBatch } from '../../../src/detection/rules';
 import { Alert, type TelemetryEvent } from '../../../src/detection/schema';
 import { severityForRatio } from '../../../src/detection/severity';

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import type { ProfileState } from '../detection/profile';
+import { Alert } from '../detection/schema';
+import { caseIdFor } from './types';
+
+/**
+ * Case routing: the one place that decides which case an alert goes to. These are pure functions over
+ * the routing fields of the customerProfile entity, whose operations run one at a time per customer —
+ * so every decision below is atomic with respect to every other alert, manual open and case close for
+ * that customer.
+ *
+ * The handshake that loses nothing:
+ * - an alert for a customer with an open case joins that case's inbox here (and is shown in the case's
+ *   session at once); otherwise it opens a case (deterministic id) and becomes its opening alert;
+ * - the case takes its inbox from here before each round, before acting and before clearing;
+ * - before its outcome is final the case releases itself here: in the same operation the profile stops
+ *   routing to it and hands whatever the case has not taken to the next case, which the closing case
+ *   starts. An alert is therefore read by the case it joined, or opens (or joins) the next one;
+ * - a manual open is one more routing decision: it opens the case, or is refused naming the open one;
+ * - a case that ended without releasing (terminated, failed) is found by the next delivery, which asks
+ *   for a reroute: its inbox moves to a new case, once, however many deliveries ask.
+ */
+
+/** Unread alerts kept per open case; a flood beyond it keeps the newest and counts the rest. */
+export const MAX_INBOX = 200;
+/** Events kept per inbox alert (the newest; the alert's description says what fired). */
+export const MAX_INBOX_EVENTS = 10;
+
+export type RoutingState = Pick<ProfileState, 'openCaseId' | 'openCaseAlert' | 'inbox' | 'inboxDropped'>;
+
+/** Who opened a manual case (captured into its input). */
+export const ManualOpen = z.object({ alert: Alert, analyst: z.string() });
+export type ManualOpen = z.infer<typeof ManualOpen>;
+
+export const StartRequest = z.object({
+  caseId: z.string(),
+  alert: Alert,
+  /** Set when an analyst opened the case by hand. */
+  manual: z.object({ analyst: z.string() }).optional(),
+});
+export type StartRequest = z.infer<typeof StartRequest>;
+
+export const AttachRequest = z.object({
+  caseId: z.string(),
+  alerts: z.array(Alert).min(1),
+  /** The alert that opened the case, in case this delivery is the one that has to start it. */
+  opener: Alert.optional(),
+});
+export type AttachRequest = z.infer<typeof AttachRequest>;
+
+/** A routing decision: what the caller must carry out, and for whom it decided. */
+export const Route = z.object({
+  alerts: z.array(Alert),
+  /** A case to start: the profile already holds it as the customer's open case. */
+  startCase: StartRequest.optional(),
+  /** Alerts that joined the open case (shown in its session; the case reads them from its inbox). */
+  attach: AttachRequest.optional(),
+  /** A manual open refused: the customer already has this open case. */
+  refused: z.object({ openCaseId: z.string() }).optional(),
+  /** The customer's open case after this decision. */
+  openCaseId: z.string().nullable().optional(),
+});
+export type Route = z.infer<typeof Route>;
+
+export const Taken = z.object({ alerts: z.array(Alert), dropped: z.number().int().nonnegative() });
+export type Taken = z.infer<typeof Taken>;
+
+/** The next case a released case must start, with the alerts it had not read. */
+export const StartRoute = z.object({ caseId: z.string(), alert: Alert, alerts: z.array(Alert) });
+export type StartRoute = z.infer<typeof StartRoute>;
+
+export const Released = z.object({ next: StartRoute.optional() });
+export type Released = z.infer<typeof Released>;
+
+interface Decision<S, R> {
+  state: S;
+  result: R;
+}
+
+/** Detected alerts: the first opens a case unless one is open; every other joins the open case's inbox. */
+export function routeAlerts<S extends RoutingState>(state: S, alerts: readonly Alert[]): Decision<S, Route> {
+  const list = [...alerts];
+  const [first, ...rest] = list;
+  if (!first) return { state, result: { alerts: list, openCaseId: state.openCaseId } };
+  if (state.openCaseId) {
+    const next = toInbox(state, list);
+    return {
+      state: next,
+      result: {
+        alerts: list,
+        attach: {
+          caseId: state.openCaseId,
+          alerts: list,
+          ...(state.openCaseAlert ? { opener: state.openCaseAlert } : {}),
+        },
+        openCaseId: state.openCaseId,
+      },
+    };
+  }
+  const caseId = caseIdFor(first.alertId);
+  const opened = toInbox(withOpenCase(state, caseId, first), rest);
+  return {
+    state: opened,
+    result: {
+      alerts: list,
+      startCase: { caseId, alert: first },
+      ...(rest.length ? { attach: { caseId, alerts: rest, opener: first } } : {}),
+      openCaseId: caseId,
+    },
+  };
+}
+
+/** A manual open: it opens the case, repeats for a retry of the same open, or is refused. */
+export function openManual<S extends RoutingState>(state: S, open: ManualOpen): Decision<S, Route> {
+  const caseId = caseIdFor(open.alert.alertId);
+  const start = {
+    alerts: [open.alert],
+    startCase: { caseId, alert: open.alert, manual: { analyst: open.analyst } },
+  };
+  if (state.openCaseId === caseId) return { state, result: { ...start, openCaseId: caseId } };
+  if (state.openCaseId)
+    return {
+      state,
+      result: {
+        alerts: [open.alert],
+        refused: { openCaseId: state.openCaseId },
+        openCaseId: state.openCaseId,
+      },
+    };
+  return { state: withOpenCase(state, caseId, open.alert), result: { ...start, openCaseId: caseId } };
+}
+
+/**
+ * The open case ended without releasing (a delivery found it finished): forget it and route its unread
+ * alerts again — after the manual open that found it, if one did, so that case receives them. A second
+ * delivery asking about the same case finds it already replaced and changes nothing.
+ */
+export function reroute<S extends RoutingState>(
+  state: S,
+  closedCaseId: string,
+  reopening?: ManualOpen,
+): Decision<S, Route> {
+  // The manual case that ended is not opened again by a late retry of its own open.
+  const manual = reopening && caseIdFor(reopening.alert.alertId) !== closedCaseId ? reopening : undefined;
+  if (state.openCaseId !== closedCaseId) {
+    if (!manual) return { state, result: { alerts: [], openCaseId: state.openCaseId } };
+    return openManual(state, manual);
+  }
+  const unread = state.inbox ?? [];
+  const cleared = withCaseClosed(state, closedCaseId);
+  if (!manual) return routeAlerts(cleared, unread);
+  const opened = openManual(cleared, manual);
+  const joined = routeAlerts(opened.state, unread);
+  return {
+    state: joined.state,
+    result: { ...opened.result, ...(joined.result.attach ? { attach: joined.result.attach } : {}) },
+  };
+}
+
+/** The case reads its inbox: what it takes is its to weigh, and leaves the profile. */
+export function takeInbox<S extends RoutingState>(state: S, caseId: string): Decision<S, Taken> {
+  if (state.openCaseId !== caseId) return { state, result: { alerts: [], dropped: 0 } };
+  const alerts = state.inbox ?? [];
+  const dropped = state.inboxDropped ?? 0;
+  if (alerts.length === 0 && dropped === 0) return { state, result: { alerts, dropped } };
+  return { state: { ...state, inbox: [], inboxDropped: 0 }, result: { alerts, dropped } };
+}
+
+/**
+ * The case's outcome is decided: stop routing to it. What it has not taken opens the next case (the first
+ * unread alert opens it, the rest join it), in this same operation, so no alert falls between the two.
+ */
+export function release<S extends RoutingState>(state: S, caseId: string): Decision<S, Released> {
+  if (state.openCaseId !== caseId) return { state, result: {} };
+  const [first, ...rest] = state.inbox ?? [];
+  const cleared = withCaseClosed(state, caseId);
+  if (!first) return { state: cleared, result: {} };
+  const next = caseIdFor(first.alertId);
+  return {
+    state: toInbox(withOpenCase(cleared, next, first), rest),
+    result: { next: { caseId: next, alert: first, alerts: rest } },
+  };
+}
+
+/** Records the case now open for this customer; another open case stays the open one. */
+export function withOpenCase<S extends RoutingState>(state: S, caseId: string, opener?: Alert): S {
+  if (state.openCaseId && state.openCaseId !== caseId) return state;
+  return { ...state, openCaseId: caseId, openCaseAlert: opener ?? state.openCaseAlert ?? null };
+}
+
+/** Clears the open case, but only if it is the one named (a stale close changes nothing). */
+export function withCaseClosed<S extends RoutingState>(state: S, caseId: string): S {
+  return state.openCaseId === caseId
+    ? { ...state, openCaseId: null, openCaseAlert: null, inbox: [], inboxDropped: 0 }
+    : state;
+}
+
+function toInbox<S extends RoutingState>(state: S, alerts: readonly Alert[]): S {
+  const inbox = state.inbox ?? [];
+  const known = new Set([state.openCaseAlert?.alertId, ...inbox.map((a) => a.alertId)]);
+  const fresh = alerts
+    .filter((a) => !known.has(a.alertId) && (known.add(a.alertId), true))
+    .map((a) => ({ ...a, events: a.events.slice(-MAX_INBOX_EVENTS) }));
+  if (fresh.length === 0) return state;
+  const all = [...inbox, ...fresh];
+  const over = Math.max(0, all.length - MAX_INBOX);
+  return { ...state, inbox: all.slice(over), inboxDropped: (state.inboxDropped ?? 0) + over };
+}
