@@ -281,11 +281,11 @@ export const FRAUD_FAMILIES: readonly Family[] = [
       const t = new Timeline(f.id, start);
       const ip = ipIn(notHome(f, rng), rng);
       const endpoint = rng.pick(BULK_DATA_ENDPOINTS);
-      const perMinute = rng.int(3, 15);
-      const spanMin = rng.int(40, 240);
+      const perMinute = rng.int(2, 12);
+      const spanMin = rng.int(30, 180);
       const calls = perMinute * spanMin;
       // Never more than the per-minute rate in any 60 s: the burst rule cannot see it, only the volume can.
-      const capped = Math.min(calls, 900);
+      const capped = Math.min(calls, 400);
       const device = chance(rng, 0.5) ? newDevice(rng) : undefined;
       for (let i = 0; i < capped; i++)
         t.api((spanMin * 60 * i) / capped, endpoint, { ip, ...(device ? { device } : {}) });
@@ -364,6 +364,64 @@ export const FRAUD_FAMILIES: readonly Family[] = [
           device,
         });
       return { events: t.events, params: { country, money, ratio: round(ratio) } };
+    },
+  },
+  {
+    name: 'takeover_behind_usual_merchant',
+    label: 'fraud',
+    description:
+      'a stranger signs in from abroad on a new device and spends big at the shop the customer often spends big at',
+    fits: (f) => !!f.bigMerchant && !f.dormant,
+    draw(f, rng, start) {
+      const t = new Timeline(f.id, start);
+      const m = f.bigMerchant!;
+      const country = notHome(
+        f,
+        rng,
+        ATTACKER_COUNTRIES.filter((c) => !f.activeNotice?.countries.includes(c) && c !== f.frequentForeign),
+      );
+      const device = newDevice(rng);
+      const ip = ipIn(country, rng);
+      const failures = chance(rng, 0.5) ? rng.int(3, 6) : 0;
+      for (let i = 0; i < failures; i++) t.failure(i * rng.int(5, 30), { country, ip });
+      const login = failures * 30 + rng.int(30, 600);
+      t.login(login, country, ip, { device });
+      const amount = m.maxUsd * rng.float(0.8, 1.3);
+      t.purchase(login + rng.int(300, 2400), amount, m.merchant, { device });
+      return {
+        events: t.events,
+        params: { country, failures, merchant: m.merchant, amount: Math.round(amount) },
+      };
+    },
+  },
+  {
+    name: 'takeover_under_travel_notice',
+    label: 'fraud',
+    description:
+      'failed logins then a login on a stranger device from the very country on the customer’s travel notice, then export or settings',
+    fits: (f) => !!f.activeNotice && !f.dormant,
+    draw(f, rng, start) {
+      const t = new Timeline(f.id, start);
+      const country = rng.pick(f.activeNotice!.countries);
+      const device = newDevice(rng);
+      const ip = ipIn(country, rng);
+      const failures = rng.int(3, 8);
+      for (let i = 0; i < failures; i++) t.failure(i * rng.int(5, 25), { country, ip, device });
+      const login = failures * 25 + rng.int(30, 400);
+      t.login(login, country, ip, { device });
+      const exportData = chance(rng, 0.5);
+      if (exportData)
+        t.burst(login + rng.int(120, 900), rng.int(22, 60), rng.int(20, 55), rng.pick(BULK_DATA_ENDPOINTS), {
+          ip,
+          device,
+        });
+      else
+        t.change(
+          login + rng.int(60, 600),
+          rng.pick(['mfa_disabled', 'email_change', 'password_change'] as const),
+          { device, country, ip, channel: 'web' },
+        );
+      return { events: t.events, params: { country, failures, exportData } };
     },
   },
 ];
