@@ -1,7 +1,8 @@
 import type * as df from 'durable-functions';
 import { config, dashboardUrl } from '../config';
 import { findInstance, type InstanceLike } from '../durable/client';
-import { caseSession } from '../durable/entities';
+import { inboxOf } from '../cases/routing';
+import { caseSession, customerProfile, type SessionState } from '../durable/entities';
 import { readEntity } from '../durable/typed';
 import { Events } from '../names';
 import { caseRecords } from '../records';
@@ -33,11 +34,30 @@ export function reviewSources(client: df.DurableClient): CaseSources & DecisionS
   const cfg = config();
   return {
     instance: (id) => findInstance(client, id),
-    // A missing or unreadable session leaves the status-only view.
-    session: (id) => readEntity(client, caseSession, id).catch(() => undefined),
+    session: (id) => sessionWithInbox(client, id),
     dashboardUrl: (id) => dashboardUrl(cfg, id),
     records: caseRecords(cfg),
     raise: (id, event) => client.raiseEvent(id, Events.analystDecision, event),
+  };
+}
+
+/**
+ * The case's session, and the alerts waiting in its inbox (routed to it, not read yet) as evidence of the
+ * next round: the analyst sees a new alert at once, the case weighs it at its next step. A missing or
+ * unreadable session or profile leaves what could be read.
+ */
+async function sessionWithInbox(client: df.DurableClient, caseId: string): Promise<SessionState> {
+  const session = await readEntity(client, caseSession, caseId).catch(() => undefined);
+  if (!session || !('schemaVersion' in session)) return session;
+  const profile = await readEntity(client, customerProfile, session.customerId).catch(() => undefined);
+  const waiting = inboxOf(profile, caseId).filter(
+    (a) => !session.evidence.some((e) => e.alert.alertId === a.alertId),
+  );
+  if (waiting.length === 0) return session;
+  const round = (session.rounds.at(-1)?.round ?? 0) + 1;
+  return {
+    ...session,
+    evidence: [...session.evidence, ...waiting.map((alert) => ({ round, alert, at: alert.detectedAt }))],
   };
 }
 

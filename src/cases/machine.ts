@@ -79,7 +79,9 @@ export type Effect =
       kind: 'recordRound';
       input: { round: number; assessment: Assessment; transcripts: SessionEntry[][]; at: string };
     }
-  | { kind: 'addFeedback'; input: { round: number; feedback: string; analyst?: string; at: string } };
+  | { kind: 'addFeedback'; input: { round: number; feedback: string; analyst?: string; at: string } }
+  /** What the case read from its inbox: its session shows exactly the evidence the case weighed. */
+  | { kind: 'addEvidence'; input: { alerts: Alert[]; round: number; at: string } };
 
 export type Command =
   | { kind: 'readEvidence' }

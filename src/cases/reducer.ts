@@ -97,14 +97,19 @@ export function step(state: CaseState, event: CaseEvent): Step {
   switch (phase.kind) {
     case 'reading': {
       const read = awaited(event, 'evidence', phase);
-      const next = withFreshEvidence(state, read.alerts, read.dropped ?? 0, read.at);
-      const fresh = next.status.evidenceCount - state.status.evidenceCount;
-      if (phase.then === 'investigate') return none({ ...next, phase: { kind: 'investigating' } });
-      if (phase.then === 'act') return none(applyAction(next, phase.action, phase.analyst, read.at));
+      const { state: next, fresh } = withFreshEvidence(state, read.alerts, read.dropped ?? 0, read.at);
+      const counted = next.status.evidenceCount - state.status.evidenceCount;
+      // The session shows exactly what the case read, when it read it.
+      const effects: Effect[] = fresh.length
+        ? [{ kind: 'addEvidence', input: { alerts: fresh, round: state.status.round, at: read.at } }]
+        : [];
+      const go = (s: CaseState): Step => ({ state: s, effects });
+      if (phase.then === 'investigate') return go({ ...next, phase: { kind: 'investigating' } });
+      if (phase.then === 'act') return go(applyAction(next, phase.action, phase.analyst, read.at));
       // Before clearing: alerts that arrived while the round ran were not part of it — look again.
-      if (fresh === 0) {
+      if (counted === 0) {
         const risk = state.status.risk?.score ?? 0;
-        return none(
+        return go(
           closing(next, {
             outcome: 'auto_cleared',
             detail: `risk ${risk.toFixed(2)} below ${state.input.settings.riskThreshold}`,
@@ -112,7 +117,7 @@ export function step(state: CaseState, event: CaseEvent): Step {
         );
       }
       if (next.status.round < next.input.settings.maxRounds)
-        return none({
+        return go({
           ...next,
           status: withEvent(
             next.status,
@@ -124,7 +129,7 @@ export function step(state: CaseState, event: CaseEvent): Step {
           phase: { kind: 'reading', then: 'investigate' },
         });
       // Out of rounds with unexamined evidence: a human looks instead.
-      return none(askAnalyst(next, read.at));
+      return go(askAnalyst(next, read.at));
     }
 
     case 'investigating': {

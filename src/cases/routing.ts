@@ -10,8 +10,8 @@ import { caseIdFor } from './types';
  * that customer.
  *
  * The handshake that loses nothing:
- * - an alert for a customer with an open case joins that case's inbox here (and is shown in the case's
- *   session at once); otherwise it opens a case (deterministic id) and becomes its opening alert;
+ * - an alert for a customer with an open case joins that case's inbox here (the case view shows it as
+ *   waiting at once); otherwise it opens a case (deterministic id) and becomes its opening alert;
  * - the case takes its inbox from here before each round, before acting and before clearing;
  * - before its outcome is final the case releases itself here: in the same operation the profile stops
  *   routing to it and hands whatever the case has not taken to the next case, which the closing case
@@ -180,6 +180,11 @@ export function release<S extends RoutingState>(state: S, caseId: string): Decis
     state: toInbox(withOpenCase(cleared, next, first), rest),
     result: { next: { caseId: next, alert: first, alerts: rest } },
   };
+}
+
+/** What waits in this case's inbox: alerts routed to it that it has not read yet (shown as they arrive). */
+export function inboxOf(state: RoutingState | undefined, caseId: string): Alert[] {
+  return state?.openCaseId === caseId ? (state.inbox ?? []) : [];
 }
 
 /** Records the case now open for this customer; another open case stays the open one. */

@@ -74,7 +74,7 @@ export function withFreshEvidence(
   alerts: readonly Alert[],
   dropped: number,
   at: string,
-): CaseState {
+): { state: CaseState; fresh: Alert[] } {
   const fresh: Alert[] = [];
   for (const a of alerts)
     if (
@@ -83,10 +83,10 @@ export function withFreshEvidence(
       !fresh.some((f) => f.alertId === a.alertId)
     )
       fresh.push(a);
-  if (fresh.length === 0 && dropped === 0) return state;
+  if (fresh.length === 0 && dropped === 0) return { state, fresh };
   const rules = fresh.map((a) => a.rule).join(', ');
   const more = dropped > 0 ? ` (and ${dropped} more not kept: the inbox was full)` : '';
-  return {
+  const next: CaseState = {
     ...state,
     seenEvidenceIds: [...state.seenEvidenceIds, ...fresh.map((a) => a.alertId)].slice(-MAX_SEEN_EVIDENCE),
     evidence: [...state.evidence, ...fresh].slice(-MAX_EVIDENCE),
@@ -98,6 +98,7 @@ export function withFreshEvidence(
       `${fresh.length + dropped} new alert(s): ${rules}${more}`,
     ),
   };
+  return { state: next, fresh };
 }
 
 export function isEscalation(outcome: Outcome): outcome is Escalation {

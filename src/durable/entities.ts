@@ -77,7 +77,11 @@ export const caseSession = defineEntity({
       }),
       none,
     ),
-    [CaseSessionOps.addEvidence]: operation(z.object({ alerts: z.array(Alert), at: z.string() }), none),
+    /** Alerts the case read from its inbox, in the round that was current when it read them. */
+    [CaseSessionOps.addEvidence]: operation(
+      z.object({ alerts: z.array(Alert), at: z.string(), round: z.number().int().positive().optional() }),
+      none,
+    ),
     [CaseSessionOps.get]: operation(none, CaseSession.nullable()),
   },
 });

@@ -13,16 +13,16 @@ import { CaseSessionOps } from '../names';
 /**
  * The durable conversation of one case (key = case id): alert, every round's transcript and assessment,
  * the analyst's feedback and later evidence. The orchestrator signals it; the API and console read it.
- * Later alerts are shown here as soon as they are routed to the case; the case itself reads them from
- * its inbox in the customerProfile entity (src/cases/routing.ts), which decides where each alert goes.
- * Evidence that arrives before the case has opened its session waits in `pendingEvidence` until then.
+ * Its evidence is what the case read from its inbox in the customerProfile entity (src/cases/routing.ts),
+ * so a case's record names exactly the alerts it weighed. Evidence that reaches a session before it is
+ * opened (an older build delivered it there) waits in `pendingEvidence` until then.
  */
 const MAX_PENDING = 25;
 
 const isOpen = (s: SessionState): s is CaseSession => s !== undefined && 'schemaVersion' in s;
 const pendingOf = (s: SessionState): Alert[] => (s && 'pendingEvidence' in s ? s.pendingEvidence : []);
-const withAlerts = (s: CaseSession, alerts: Alert[], at: string) =>
-  alerts.reduce((acc, alert) => addEvidence(acc, { alert, at }), s);
+const withAlerts = (s: CaseSession, alerts: Alert[], at: string, round?: number) =>
+  alerts.reduce((acc, alert) => addEvidence(acc, { alert, at, ...(round ? { round } : {}) }), s);
 
 registerEntity(caseSession, {
   [CaseSessionOps.open]: (state, input) =>
@@ -50,7 +50,7 @@ registerEntity(caseSession, {
         }
       : {},
   [CaseSessionOps.addEvidence]: (state, input) => {
-    if (isOpen(state)) return { state: withAlerts(state, input.alerts, input.at) };
+    if (isOpen(state)) return { state: withAlerts(state, input.alerts, input.at, input.round) };
     const waiting = pendingOf(state);
     const known = new Set(waiting.map((a) => a.alertId));
     const fresh = input.alerts.filter((a) => !known.has(a.alertId));

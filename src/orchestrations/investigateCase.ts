@@ -44,6 +44,8 @@ export function* investigateCaseOrchestrator(
       signalEntity(context, caseSession, caseId, CaseSessionOps.recordRound, effect.input);
     if (effect.kind === 'addFeedback')
       signalEntity(context, caseSession, caseId, CaseSessionOps.addFeedback, effect.input);
+    if (effect.kind === 'addEvidence')
+      signalEntity(context, caseSession, caseId, CaseSessionOps.addEvidence, effect.input);
   }
 
   function* carryOut(command: Exclude<Command, { kind: 'complete' }>): Generator<Task, CaseEvent, unknown> {

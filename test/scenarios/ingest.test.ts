@@ -317,7 +317,8 @@ describe('telemetry ingest', () => {
   it('keeps the opening alert when a joining alert reaches the case before the case has started', async () => {
     // The interleaving the parallel test can hit: the profile routed alert A to open case-A and alert B to
     // join it (the profile hands B's activity the opener A too), and B's startCase activity runs before
-    // A's. Played here in that order, deterministically.
+    // A's. Played here in that order, deterministically: the profile routes both (B waits in the inbox of
+    // A's case), then the two deliveries run B first.
     const host = await freshHost();
     const avg = averageOf(compromised);
     const alertOf = (minute: number) => {
@@ -336,6 +337,8 @@ describe('telemetry ingest', () => {
     const a = alertOf(0);
     const b = alertOf(90);
     const caseId = `case-${a.alertId}`;
+    await host.engine.signalEntity('customerProfile', compromised, 'route', { alerts: [a, b] });
+    await host.engine.idle();
     await host.invoker.invokeActivity(
       'startCase',
       { customerId: compromised, attach: { caseId, alerts: [b], opener: a } },

@@ -5,17 +5,16 @@ import { config } from '../../config';
 import type { Alert } from '../../detection/schema';
 import { activities, orchestrations } from '../../durable/activities';
 import { findInstance, startOnce } from '../../durable/client';
-import { caseSession } from '../../durable/entities';
 import { isFinished } from '../../durable/status';
-import { registerActivity, signalEntityFromClient } from '../../durable/typed';
+import { registerActivity } from '../../durable/typed';
 import { publish } from '../../events/bus';
-import { CaseSessionOps } from '../../names';
 import { recordOpened } from '../../records/writes';
 import { caseTelemetry } from '../../telemetry';
 
 /**
  * Carries out what the customerProfile entity decided (src/cases/routing.ts): start the case (unless a
- * replay already did) and show joining alerts in its session. Settings are captured into the case input
+ * replay already did). Joining alerts wait in the case's inbox in the profile, which the case reads (and
+ * then records in its session); the stream announces them here. Settings are captured into the case input
  * here, once. A target case that has already ended without releasing its routing is reported back, so
  * the profile can route its unread alerts again.
  */
@@ -49,7 +48,6 @@ registerActivity(activities.startCase, {
         const caseInput = caseInputFor(caseId, opener, 'detection');
         if ((await startRecorded(client, caseInput)) === 'started') started.push(caseId);
       }
-      await showEvidence(client, caseId, alerts);
       for (const a of alerts) publish('alert', { ...summary(a), caseId });
     }
     return { started };
@@ -77,17 +75,6 @@ export function caseInputFor(
     openedBy,
     ...(analyst ? { openedByAnalyst: analyst } : {}),
   };
-}
-
-/**
- * Joining alerts appear in the case's session (its conversation, deduplicated by alert id) at once, so
- * the analyst sees them; the case reads them from its inbox in the profile before its next step.
- */
-async function showEvidence(client: DurableClient, caseId: string, alerts: Alert[]): Promise<void> {
-  await signalEntityFromClient(client, caseSession, caseId, CaseSessionOps.addEvidence, {
-    alerts,
-    at: new Date().toISOString(),
-  });
 }
 
 function summary(a: Alert) {

@@ -52,6 +52,17 @@ describe('reading the inbox', () => {
     expect(added?.detail).toMatch(/^5 new alert\(s\).*4 more not kept/);
   });
 
+  it('records in the session exactly the alerts it read, once each, in the round it read them', () => {
+    const d = new Driver().feed(ev.evidence(0.1, [alert('B'), alert('B'), alert('A')]));
+    d.feed(ev.investigated(0.2, assessment(1, 0.2)), ev.evidence(0.3, [alert('B'), alert('C')]));
+    d.feed(ev.evidence(0.4, []));
+    const recorded = d.effects.filter((e) => e.kind === 'addEvidence');
+    expect(recorded.map((e) => [e.input.round, e.input.alerts.map((a) => a.alertId)])).toEqual([
+      [1, ['B']],
+      [1, ['C']],
+    ]);
+  });
+
   it('keeps only the newest 25 alerts in full for the prompts, and counts them all', () => {
     const many = Array.from({ length: 30 }, (_, i) => alert(`E${i}`));
     const d = new Driver().feed(ev.evidence(0.1, many));
