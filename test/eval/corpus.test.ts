@@ -19,7 +19,8 @@ describe('the evaluation corpus generator', () => {
     expect(JSON.stringify(again)).toBe(JSON.stringify(a));
     const other = generateCorpus({ ...BASE, seed: 4, size: 120 });
     expect(other.cases.map((c) => c.customerId)).not.toEqual(a.cases.map((c) => c.customerId));
-    const amounts = (c: Corpus) => c.cases.flatMap((x) => x.pattern.flatMap((e) => (e.type === 'transaction' ? [e.amount] : [])));
+    const amounts = (c: Corpus) =>
+      c.cases.flatMap((x) => x.pattern.flatMap((e) => (e.type === 'transaction' ? [e.amount] : [])));
     expect(amounts(other)).not.toEqual(amounts(a));
   });
 
@@ -28,15 +29,20 @@ describe('the evaluation corpus generator', () => {
     expect(a.cases.length).toBeGreaterThanOrEqual(120);
     expect(a.cases.length).toBe(slots * a.perVariant);
     for (const f of FAMILIES)
-      for (const h of historiesOf(f)) expect(a.cases.filter((c) => c.family === f.name && c.history === h)).toHaveLength(a.perVariant);
+      for (const h of historiesOf(f))
+        expect(a.cases.filter((c) => c.family === f.name && c.history === h)).toHaveLength(a.perVariant);
     expect(a.shortfalls).toEqual([]);
   });
 
   it('puts every case on its own customer, dataset customers and unknown ones alike', () => {
     const ids = [...a.cases.map((c) => c.customerId), ...a.background.map((b) => b.customerId)];
     expect(new Set(ids).size).toBe(ids.length);
-    expect(a.cases.filter((c) => c.history === 'unknown').every((c) => sourceOf(c.customerId) === 'unknown')).toBe(true);
-    expect(a.cases.filter((c) => c.history !== 'unknown').every((c) => sourceOf(c.customerId) !== 'unknown')).toBe(true);
+    expect(
+      a.cases.filter((c) => c.history === 'unknown').every((c) => sourceOf(c.customerId) === 'unknown'),
+    ).toBe(true);
+    expect(
+      a.cases.filter((c) => c.history !== 'unknown').every((c) => sourceOf(c.customerId) !== 'unknown'),
+    ).toBe(true);
     expect(a.background.some((b) => b.source === 'unknown')).toBe(true);
   });
 

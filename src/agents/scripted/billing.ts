@@ -288,7 +288,10 @@ function analyzeLiveTransactions(
   if (orphan.length) {
     const large = orphan.filter((r) => avg > 0 && r.amount > 2 * avg);
     // Money paid out with nothing bought: one large refund is a question, several are a pattern.
-    score += Math.min(0.8, (large.length ? 0.5 : 0) + 0.3 * Math.max(0, large.length - 1) + 0.1 * (orphan.length - large.length));
+    score += Math.min(
+      0.8,
+      (large.length ? 0.5 : 0) + 0.3 * Math.max(0, large.length - 1) + 0.1 * (orphan.length - large.length),
+    );
     orphan.forEach((r) => r.id && cited.add(r.id));
     evidence.push(
       `${orphan.length} live refund(s) with no matching purchase in the history ($${fmt(

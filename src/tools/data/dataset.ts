@@ -240,4 +240,3 @@ export function customerById(id: string): Customer | undefined {
 
 /** The shipped customers' count (the population beyond them is DATASET_CUSTOMERS). */
 export const SHIPPED_CUSTOMERS = CUSTOMER_COUNT;
-
