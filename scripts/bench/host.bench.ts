@@ -9,7 +9,7 @@
  *
  *   npm run bench -- --only host [--quick] [--set runs=3] [--set n=2000] [--set fanout=1000]
  */
-import type { BenchResult, BenchRow, BenchSection } from './registry.js';
+import { median, spread, type BenchResult, type BenchRow, type BenchSection } from './registry.js';
 import { runInChild } from './host/child.js';
 import {
   BACKEND_LABELS,
@@ -23,19 +23,6 @@ const DTS_CU_ACTIONS_PER_SECOND = 2000;
 const HTTP_STARTS_GOAL = 4000;
 
 const workRate = (r: ShapeResult) => (r.episodes + r.activities) / (r.wallMs / 1000);
-
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** "median (min–max)" with the given formatter, or just the value for one run. */
-export function spread(values: number[], fmt: (v: number) => string): string {
-  if (values.length <= 1) return fmt(values[0] ?? NaN);
-  return `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
-}
 
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
 const ratio = (v: number) => `${v.toFixed(2)}×`;
