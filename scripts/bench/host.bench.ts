@@ -37,7 +37,7 @@ function row(shape: string, backend: BackendName, runs: ShapeResult[], peers: Sh
   return {
     labels: { shape, backend: BACKEND_LABELS[backend] },
     metrics: {
-      runs: runs.length,
+      runs: String(runs.length),
       completed: `${completed}/${started}`,
       'work items/s': spread(rates, int),
       'p50 ms': spread(

@@ -281,7 +281,7 @@ export const section: BenchSection = {
         load: label === 'max' ? `max (closed loop, ${inFlight} in flight)` : `${label} of max (open loop)`,
       },
       metrics: {
-        runs: rs.length,
+        runs: String(rs.length),
         'events/s persisted': spread(
           rs.map((r) => r.eventsPerSecond),
           int,
@@ -302,7 +302,7 @@ export const section: BenchSection = {
           rs.map((r) => r.caseP95Ms),
           int,
         ),
-        cases: median(rs.map((r) => r.cases)),
+        cases: String(median(rs.map((r) => r.cases))),
       },
     }));
     const maxRate = median((byLevel.get('max') ?? []).map((r) => r.eventsPerSecond));
