@@ -2,9 +2,10 @@
  * Soak: the real app on the offline host (its own process, as `npm run local` runs it, SQLite in a temp
  * dir), fed simulator telemetry at a steady rate while analysts decide every case that waits for them.
  * Prints the host's RSS and the store's size over time, what the store holds, and how long a restart
- * after SIGKILL takes at the middle and at the end (it should not grow with the run's age).
+ * after SIGKILL takes early (5 min) and at the end (it should not grow with the run's age).
  *
  *   npm run bench -- --only soak [--quick] [--set rate=100] [--set minutes=30] [--set sample=60]
+ *                                [--set restartAt=5]
  *
  * Full mode: 30 minutes at 100 events/s. --quick: 2 minutes at 50 events/s. Retention settings are
  * shortened (`--set ingestRetentionMinutes=1 --set retentionMinutes=5`) so a 30-minute run reaches
@@ -15,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { CaseSummary } from '../../src/api/cases';
-import { startHostProcess, storeSizeMb, type HostProcess } from './load/host-process';
+import { fileSizeMb, startHostProcess, storeSizeMb, type HostProcess } from './load/host-process';
 import { liveFeed } from './load/telemetry';
 import type { BenchResult, BenchRow, BenchSection } from './registry';
 
@@ -133,7 +134,8 @@ export const section: BenchSection = {
       LOCAL_FUNCTION_KEY: KEY,
       SIMULATOR_ENABLED: 'false',
       INGEST_RETENTION_MINUTES: s['ingestRetentionMinutes'] ?? '1',
-      DURABLE_RETENTION_DAYS: String(Number(s['retentionMinutes'] ?? 5) / 1440),
+      // The scheduler's retention policy (scripts/offline-host/engine/retention.ts), in days.
+      DTS_RETENTION_DAYS: String(Number(s['retentionMinutes'] ?? 5) / 1440),
     };
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'soak-bench-'));
     let host = await startHostProcess({ dataDir, env });
@@ -195,22 +197,27 @@ export const section: BenchSection = {
       }
     })();
 
+    let lastSample = { at: 0, accepted: 0 };
     const sample = () => {
       const at = Date.now() - t0;
       const counts = storeCounts(dataDir);
       const row: BenchRow = {
         labels: { t: fmt(at) },
         metrics: {
-          'events/s': c.accepted / (at / 1000),
+          // Accepted in this interval (a restart's pause shows as a dip).
+          'events/s': (c.accepted - lastSample.accepted) / ((at - lastSample.at) / 1000),
           'host RSS MB': host.rssMb(),
           'store MB': storeSizeMb(dataDir),
           ...counts,
+          // The case-record store (src/records) is the audit trail: it grows with cases, by design.
+          'records MB': fileSizeMb(path.join(dataDir, 'case-records.sqlite')),
           decisions: c.decisions,
           'POST p95 ms': percentile(c.latencies, 95),
           errors: c.errors,
         },
       };
       c.latencies = [];
+      lastSample = { at, accepted: c.accepted };
       rows.push(row);
       opts.log(
         `${row.labels['t']}  ${Object.entries(row.metrics)
@@ -236,13 +243,17 @@ export const section: BenchSection = {
 
     try {
       const end = t0 + minutes * 60_000;
-      const middle = t0 + (minutes * 60_000) / 2;
-      let restartedMiddle = false;
+      // Restarts during the run (minutes from the start), then one at the end.
+      const restartAt = (s['restartAt'] ?? (opts.quick ? '1' : '5'))
+        .split(',')
+        .map(Number)
+        .filter((m) => m > 0 && m < minutes)
+        .map((m) => t0 + m * 60_000);
       for (let next = t0 + sampleSec * 1000; next <= end; next += sampleSec * 1000) {
         await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
         sample();
-        if (!restartedMiddle && Date.now() >= middle) {
-          restartedMiddle = true;
+        if (restartAt.length > 0 && Date.now() >= restartAt[0]!) {
+          restartAt.shift();
           await doRestart(fmt(Date.now() - t0));
         }
       }

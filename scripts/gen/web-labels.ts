@@ -1,8 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { ACTION_LABEL, OUTCOME_LABEL, SPECIALIST_LABEL, STAGE_LABEL } from '../../src/cases/labels';
-import { ActionName, SpecialistName } from '../../src/investigation/types';
+import {
+  ACTION_LABEL,
+  OUTCOME_LABEL,
+  RISK_LEVEL_LABEL,
+  RULE_LABEL,
+  SPECIALIST_LABEL,
+  STAGE_LABEL,
+} from '../../src/cases/labels';
+import { RuleName } from '../../src/detection/schema';
+import { ActionName, RiskLevel, SpecialistName } from '../../src/investigation/types';
 import { Outcome, Stage } from '../../src/review/types';
 
 /**
@@ -37,6 +45,11 @@ export async function renderWebLabels(): Promise<string> {
     table('ACTION', 'Action', ActionName.options, ACTION_LABEL),
     '',
     table('SPECIALIST', 'Specialist', SpecialistName.options, SPECIALIST_LABEL),
+    '',
+    table('RULE', 'Rule', RuleName.options, RULE_LABEL),
+    '',
+    // Highest first, as the console lists them.
+    table('RISK_LEVEL', 'RiskLevel', [...RiskLevel.options].reverse(), RISK_LEVEL_LABEL),
     '',
   ].join('\n');
   const options = await resolveConfig(WEB_LABELS_FILE);

@@ -1,4 +1,5 @@
-import type { ActionName, SpecialistName } from '../investigation/types';
+import type { RuleName } from '../detection/schema';
+import type { ActionName, RiskLevel, SpecialistName } from '../investigation/types';
 import type { Outcome, Stage } from '../review/types';
 
 /**
@@ -33,4 +34,21 @@ export const SPECIALIST_LABEL: Record<SpecialistName, string> = {
   usage: 'usage',
   location: 'location',
   billing: 'billing',
+};
+
+export const RULE_LABEL: Record<RuleName, string> = {
+  new_country_login: 'login from a new country',
+  large_transaction: 'large transaction',
+  data_usage_spike: 'data usage spike',
+  auth_failure_burst: 'burst of failed logins',
+  api_call_burst: 'burst of API calls',
+  manual: 'raised by an analyst',
+};
+
+/** Highest first: the order the console offers them in. */
+export const RISK_LEVEL_LABEL: Record<RiskLevel, string> = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
 };

@@ -305,14 +305,17 @@ function onDecision(state: CaseState, event: { payload: unknown; at: string }): 
       },
     ];
     const withFeedback = { ...next, feedback: [...next.feedback, text] };
-    if (nextAfterReject(round, maxRounds) === 'escalate_max_rounds')
+    // The reject is filed under the round it rejected, with its analyst, whatever follows.
+    if (nextAfterReject(round, maxRounds) === 'escalate_max_rounds') {
+      const rejected = withEvent(withFeedback.status, at, 'rejected', {}, text, decision.analyst);
       return {
-        state: afterLastRead(withFeedback, 'close', {
+        state: afterLastRead({ ...withFeedback, status: rejected }, 'close', {
           outcome: 'escalated_max_rounds',
           detail: `${maxRounds} rounds rejected`,
         }),
         effects,
       };
+    }
     return {
       state: {
         ...withFeedback,
@@ -322,6 +325,7 @@ function onDecision(state: CaseState, event: { payload: unknown; at: string }): 
           'rejected',
           { stage: 'investigating', round: round + 1, deadline: undefined },
           text,
+          decision.analyst,
         ),
         phase: { kind: 'reading', then: 'investigate' },
       },
@@ -345,6 +349,7 @@ function onDecision(state: CaseState, event: { payload: unknown; at: string }): 
       'approved',
       { stage: 'executing', deadline: undefined },
       `${decision.analyst} approved ${action}`,
+      decision.analyst,
     ),
     // Alerts that arrived during the wait are read before acting (a refund covers them too).
     phase: { kind: 'reading', then: 'act', action, analyst: decision.analyst },

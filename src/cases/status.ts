@@ -50,14 +50,16 @@ export function withEvent(
   event: string,
   changes: Partial<Pick<CaseStatus, 'stage' | 'round' | 'deadline' | 'outcome' | 'action'>> = {},
   detail?: string,
+  analyst?: string,
 ): CaseStatus {
   const next = { ...status, ...changes };
   const entry: TimelineEntry = {
     at,
     stage: next.stage,
     event,
-    round: next.round,
+    round: status.round,
     ...(detail ? { detail: detail.slice(0, MAX_SUMMARY) } : {}),
+    ...(analyst ? { analyst } : {}),
   };
   next.timeline = [...status.timeline, entry].slice(-MAX_TIMELINE);
   return next;

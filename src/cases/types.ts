@@ -36,10 +36,14 @@ export type CaseInput = z.infer<typeof CaseInput>;
 
 export const TimelineEntry = z.object({
   at: z.string(),
+  /** The stage after the event. */
   stage: Stage,
   event: z.string(),
+  /** The round the event happened in (a reject ends its round; the next round's entries follow). */
   round: z.number().int(),
   detail: z.string().optional(),
+  /** Who decided, for decision events. */
+  analyst: z.string().optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 

@@ -230,11 +230,22 @@ export function addEvidence(s: CaseSession, ev: { alert: Alert; at: string; roun
     // The newest events tell the story; the entity keeps a bounded sample.
     events: ev.alert.events.slice(-LIMITS.eventsPerEvidence),
   };
-  const round = ev.round ?? (s.rounds.at(-1)?.round ?? 0) + 1;
+  const round = ev.round ?? currentRound(s);
   return enforceBudget({
     ...s,
     evidence: [...s.evidence, { round, alert, at: ev.at }].slice(-LIMITS.evidence),
   });
+}
+
+/**
+ * The round running now, as the session knows it: the last assessed round, or the one after it when the
+ * analyst has rejected it (its re-investigation is running); round 1 before any assessment. Evidence is
+ * labelled with it: an alert that arrives while round 2 awaits a decision belongs to round 2.
+ */
+export function currentRound(s: CaseSession): number {
+  const last = s.rounds.at(-1)?.round;
+  if (last === undefined) return 1;
+  return s.feedback.some((f) => f.round === last) ? last + 1 : last;
 }
 
 export interface PromptContext {

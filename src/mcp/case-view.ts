@@ -1,9 +1,8 @@
 import type { CaseListPage } from '../api/case-index';
 import type { CaseDetail } from '../api/cases';
-import type { DecisionRecord, FindingSummary, RiskSummary, TimelineEntry } from '../cases/types';
+import type { DecisionRecord, FindingSummary, TimelineEntry } from '../cases/types';
 import { ACTION_LABEL, OUTCOME_LABEL, SPECIALIST_LABEL, STAGE_LABEL } from '../cases/labels';
 import type { ActionName } from '../investigation/types';
-import type { Outcome, Stage } from '../review/types';
 
 /**
  * What the case-review tools return: a readable text for the model and the same facts as structured
@@ -19,17 +18,10 @@ export interface EvidenceView {
   round?: number;
 }
 
-export interface CaseView {
-  caseId: string;
-  customerId: string;
-  rule: string;
-  stage: Stage;
-  outcome?: Outcome;
-  round: number;
-  maxRounds?: number;
-  deadline?: string;
-  openedAt: string;
-  risk?: RiskSummary;
+export interface CaseView
+  extends
+    Pick<CaseDetail, 'caseId' | 'customerId' | 'rule' | 'stage' | 'outcome' | 'round' | 'maxRounds'>,
+    Pick<CaseDetail, 'deadline' | 'openedAt' | 'risk'> {
   reasoning?: string;
   findings: FindingSummary[];
   alert?: EvidenceView;

@@ -55,10 +55,16 @@ export async function api(path, { method = 'GET', body } = {}) {
   return { status: res.status, body: json };
 }
 
-export const listCases = (stage) =>
-  api(`cases?limit=100${stage ? `&status=${encodeURIComponent(stage)}` : ''}`).then(
-    (r) => r.body.cases ?? [],
-  );
+/**
+ * One page of the case index. Empty values are left out of the query.
+ * @param {Record<string, string | number | undefined>} query
+ * @returns {Promise<{ cases: any[], count: number, total?: number, nextCursor?: string }>}
+ */
+export function listCases(query) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
+  return api(`cases?${q}`).then((r) => r.body);
+}
 export const getCase = (caseId) => api(`cases/${encodeURIComponent(caseId)}`).then((r) => r.body);
 export const postDecision = (caseId, body) =>
   api(`cases/${encodeURIComponent(caseId)}/decision`, { method: 'POST', body });

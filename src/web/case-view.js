@@ -3,20 +3,24 @@
 // The case view: facts, the workflow path, the assessment, each specialist's findings with its tool
 // calls, the conversation across rounds, the decision form and the timeline.
 import { ApiError, getCase } from './api.js';
+import { auditPanel } from './audit.js';
+import { dashboardHash } from './cases.js';
+import { createCustomerPanel } from './customer.js';
 import { createDecisionPanel } from './decision.js';
-import { $, clock, cost, countdown, h, riskBadge, stageBadge, when } from './dom.js';
-import { ACTION_LABEL, SPECIALISTS } from './labels.js';
+import { $, breakable, clock, cost, countdown, h, riskBadge, stageBadge, when } from './dom.js';
+import { ACTION_LABEL, RULE_LABEL, SPECIALISTS } from './labels.js';
 import { onEvent } from './stream.js';
 
-let current; // { caseId, detail, timer, panel }
+let current; // { caseId, detail, timer, panel, customer, fast }
 
 export function showCase(caseId) {
   hideCase();
   const root = $('view-case');
   const panel = createDecisionPanel({ onDecided: () => followUp() });
-  current = { caseId, detail: undefined, timer: undefined, panel, fast: 0 };
+  const customer = createCustomerPanel();
+  current = { caseId, detail: undefined, timer: undefined, panel, customer, fast: 0 };
   root.replaceChildren(
-    h('nav', { class: 'crumbs' }, h('a', { href: '#/' }, '← All cases')),
+    h('nav', { class: 'crumbs' }, h('a', { href: dashboardHash() }, '← Cases')),
     h('p', { class: 'muted', id: 'case-loading' }, 'Loading case…'),
   );
   void load();
@@ -80,30 +84,41 @@ async function load() {
   }
 }
 
-/** Stable slots: a refresh replaces their content but never moves the decision form (focus stays). */
+/**
+ * Stable slots: a refresh replaces their content but never moves the decision form (focus stays). The
+ * order is the reading order on a phone: what the case is, why (assessment, findings), the decision,
+ * then the audit and the customer; a wide screen puts the last three in a column beside the first.
+ */
 function render(d) {
   const root = $('view-case');
   $('case-loading')?.remove();
   $('case-load-error')?.remove();
-  if (!root.querySelector('[data-slot]')) {
+  const first = !root.querySelector('[data-slot]');
+  if (first) {
+    const slot = (name) => h('div', { dataset: { slot: name } });
     root.append(
-      h('div', { dataset: { slot: 'head' } }),
-      h('div', { dataset: { slot: 'flow' } }),
-      h('div', { class: 'case-grid' }, h('div', { dataset: { slot: 'assessment' } }), current.panel.el),
-      h('div', { dataset: { slot: 'findings' } }),
-      h('div', { dataset: { slot: 'conversation' } }),
-      h('div', { dataset: { slot: 'timeline' } }),
+      slot('head'),
+      slot('flow'),
+      h(
+        'div',
+        { class: 'case-grid' },
+        h('div', { class: 'case-main' }, slot('assessment'), slot('findings')),
+        h('div', { class: 'case-side' }, current.panel.el, slot('audit'), current.customer.el),
+      ),
+      slot('conversation'),
+      slot('timeline'),
     );
   }
-  const first = !root.querySelector('[data-part]');
   const fill = (slot, node) => root.querySelector(`[data-slot="${slot}"]`).replaceChildren(node);
   fill('head', header(d));
   fill('flow', flow(d));
   fill('assessment', assessment(d));
   fill('findings', findings(d));
+  fill('audit', auditPanel(d));
   fill('conversation', conversation(d));
   fill('timeline', timeline(d));
   current.panel.update(d);
+  current.customer.update(d);
   // Arriving from the list: put keyboard focus on the case's heading, not back at the top of the page.
   const focused = /** @type {HTMLElement | null} */ (document.activeElement);
   if (first && [document.body, $('main')].includes(focused)) $('case-title')?.focus();
@@ -112,7 +127,7 @@ function render(d) {
 function header(d) {
   const facts = [
     ['Stage', stageBadge(d.stage, d.outcome)],
-    ['Round', String(d.round)],
+    ['Round', d.maxRounds ? `${d.round} of ${d.maxRounds}` : String(d.round)],
     ['Time left', countdown(d.deadline)],
     ['Risk', riskBadge(d.risk)],
     ['Cost', cost(d.usage)],
@@ -121,8 +136,12 @@ function header(d) {
   return h(
     'header',
     { class: 'case-head', dataset: { part: 'head' } },
-    h('h2', { id: 'case-title', tabindex: '-1' }, `${d.rule} — customer ${d.customerId}`),
-    h('p', { class: 'case-id' }, d.caseId),
+    h(
+      'h2',
+      { id: 'case-title', tabindex: '-1' },
+      `${RULE_LABEL[d.rule] ?? d.rule} — customer ${d.customerId}`,
+    ),
+    h('p', { class: 'case-id' }, breakable(d.caseId)),
     d.alert?.description ? h('p', { class: 'alert-line' }, `Alert: ${d.alert.description}`) : null,
     h(
       'dl',
@@ -406,7 +425,9 @@ function conversation(d) {
         'feedback',
         `Analyst feedback${fb.analyst ? ` (${fb.analyst})` : ''}`,
         fb.text,
-        `rejected round ${fb.round}; round ${fb.round + 1} re-investigates with it`,
+        d.maxRounds && fb.round >= d.maxRounds
+          ? `rejected round ${fb.round}, the last: the case was escalated`
+          : `rejected round ${fb.round}; round ${fb.round + 1} re-investigates with it`,
       ),
     });
   }
@@ -478,9 +499,10 @@ function timeline(d) {
       (d.timeline ?? []).map((t) =>
         h(
           'li',
-          {},
+          { dataset: { event: t.event, round: t.round } },
           h('time', { datetime: t.at }, when(t.at)),
-          ` round ${t.round} · ${t.event}`,
+          ` round ${t.round} · ${t.event.replace(/_/g, ' ')}`,
+          t.analyst ? [' by ', h('strong', { class: 'analyst' }, t.analyst)] : null,
           t.detail ? h('span', { class: 'muted' }, ` — ${t.detail}`) : null,
         ),
       ),

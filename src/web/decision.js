@@ -24,11 +24,10 @@ export function createDecisionPanel({ onDecided }) {
     'aria-live': 'polite',
     id: 'decision-status',
   });
-  const el = h(
-    'section',
-    { class: 'panel decision', 'aria-labelledby': 'decision-title' },
-    h('h3', { id: 'decision-title' }, 'Decision'),
-  );
+  const title = h('h3', { id: 'decision-title' }, 'Decision');
+  const el = h('section', { class: 'panel decision', 'aria-labelledby': 'decision-title' }, title);
+  // The form's place: empty once the case is closed (no decision can change it; the outcome says why).
+  const formSlot = h('div', { class: 'decision-form-slot' });
   const result = h('div', { class: 'result', id: 'case-result' });
   // Outside the form: a 409 refreshes the case, which rebuilds the form, and the message must stay.
   const general = h('p', { class: 'error', role: 'alert', id: 'decision-error' });
@@ -42,6 +41,8 @@ export function createDecisionPanel({ onDecided }) {
   function build(d) {
     const awaiting = d.stage === 'awaiting_decision';
     const recommended = d.risk?.recommendedAction ?? d.assessment?.recommendedAction ?? 'lock_account';
+    // Rejecting the last round does not start another investigation: the case escalates.
+    const lastRound = Boolean(d.maxRounds) && d.round >= d.maxRounds;
     const approve = h('input', {
       type: 'radio',
       name: 'decision',
@@ -52,14 +53,15 @@ export function createDecisionPanel({ onDecided }) {
     const reject = h('input', { type: 'radio', name: 'decision', id: 'decision-reject', value: 'reject' });
     const action = h(
       'select',
-      { id: 'decision-action', name: 'action', 'aria-describedby': 'err-action' },
+      { id: 'decision-action', name: 'action', 'aria-describedby': 'action-hint err-action' },
       Object.entries(ACTION_LABEL).map(([value, label]) =>
-        h(
-          'option',
-          { value, selected: value === recommended },
-          `${label}${value === recommended ? ' (recommended)' : ''}`,
-        ),
+        h('option', { value, selected: value === recommended }, label),
       ),
+    );
+    const lastRoundWarning = h(
+      'p',
+      { class: 'warning', id: 'last-round-warning', role: 'note', hidden: true },
+      `Round ${d.round} of ${d.maxRounds} is the last. Rejecting it starts no new investigation: the case is escalated (${OUTCOME_LABEL.escalated_max_rounds}) and nothing is done to the account.`,
     );
     const feedback = h('textarea', {
       id: 'decision-feedback',
@@ -87,15 +89,26 @@ export function createDecisionPanel({ onDecided }) {
       h(
         'fieldset',
         { disabled: !awaiting },
-        h('legend', {}, `Round ${d.round}`),
+        h('legend', {}, `Round ${d.round}${d.maxRounds ? ` of ${d.maxRounds}` : ''}`),
         h(
           'div',
           { class: 'choice', role: 'radiogroup', 'aria-label': 'Decision' },
           h('label', { for: 'decision-approve' }, approve, ' Approve and act'),
-          h('label', { for: 'decision-reject' }, reject, ' Reject and re-investigate'),
+          h(
+            'label',
+            { for: 'decision-reject' },
+            reject,
+            lastRound ? ' Reject and escalate (last round)' : ' Reject and re-investigate',
+          ),
         ),
+        lastRound ? lastRoundWarning : null,
         fieldError('decision'),
         h('label', { for: 'decision-action' }, 'Action'),
+        h(
+          'p',
+          { class: 'hint', id: 'action-hint' },
+          `Recommended by the investigation: ${ACTION_LABEL[recommended] ?? recommended}.`,
+        ),
         action,
         fieldError('action'),
         h('label', { for: 'decision-feedback' }, 'Feedback'),
@@ -127,6 +140,7 @@ export function createDecisionPanel({ onDecided }) {
 
     const sync = () => {
       action.disabled = reject.checked;
+      lastRoundWarning.hidden = !(lastRound && reject.checked);
       feedback.setCustomValidity(
         reject.checked && feedback.value.trim() === ''
           ? 'Feedback is required to reject: tell the specialists what to look at again.'
@@ -172,7 +186,9 @@ export function createDecisionPanel({ onDecided }) {
         const what =
           body.decision === 'approve'
             ? `approve — ${ACTION_LABEL[body.action]}`
-            : 'reject — re-investigation requested';
+            : lastRound
+              ? 'reject — the last round: the case is escalated'
+              : 'reject — re-investigation requested';
         status.textContent = r.body.repeat
           ? `This decision was already recorded for round ${r.body.round} (${what}); nothing was done twice.`
           : `Decision accepted for round ${r.body.round}: ${what}, by ${r.body.analyst}.`;
@@ -256,16 +272,20 @@ export function createDecisionPanel({ onDecided }) {
   return {
     el,
     update(d) {
-      const key = `${d.caseId}|${d.round}|${d.stage === 'awaiting_decision'}`;
+      const closed = d.stage === 'closed';
+      const key = `${d.caseId}|${d.round}|${d.stage === 'awaiting_decision'}|${closed}`;
       if (key !== formKey) {
-        const fresh = build(d);
-        if (form) form.replaceWith(fresh);
-        else el.append(fresh, general, status, result);
-        form = fresh;
-        if (formKey && formKey.split('|')[0] !== d.caseId) {
+        if (!el.contains(result)) el.append(formSlot, general, status, result);
+        form = closed ? undefined : build(d);
+        formSlot.replaceChildren(...(form ? [form] : []));
+        title.textContent = closed ? 'Outcome' : 'Decision';
+        const [prevCase, prevRound] = formKey ? formKey.split('|') : [];
+        if (formKey && prevCase !== d.caseId) {
           status.textContent = '';
           general.textContent = '';
         }
+        // A new round: the last round's "decision accepted" no longer describes this form (a refusal stays).
+        if (formKey && prevCase === d.caseId && prevRound !== String(d.round)) status.textContent = '';
         formKey = key;
       }
       renderResult(d);

@@ -29,6 +29,18 @@ function append(el, children) {
 /** @param {string} id */
 export const $ = (id) => document.getElementById(id);
 
+/**
+ * An id as text that may wrap only after its separators (- _ : .), never inside a word:
+ * `case-manual-1b80c54b` breaks as `case-` / `manual-` / `1b80c54b`.
+ * @param {string} id
+ */
+export function breakable(id) {
+  const out = [];
+  for (const part of String(id).split(/(?<=[-_:.])/)) out.push(part, document.createElement('wbr'));
+  out.pop();
+  return out;
+}
+
 export function clear(el) {
   while (el.firstChild) el.firstChild.remove();
   return el;
@@ -105,8 +117,23 @@ export function countdown(deadline) {
   );
 }
 
+/** How long ago, coarsely: "just now", "12 min ago", "3 h ago", "2 d ago". */
+export function ago(iso, now = Date.now()) {
+  const ms = now - Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  const min = Math.floor(ms / 60_000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const hours = Math.floor(min / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} d ago`;
+}
+
 export function tickCountdowns() {
   const now = Date.now();
+  for (const el of document.querySelectorAll('[data-ago]')) {
+    const text = ago(/** @type {HTMLElement} */ (el).dataset.ago, now);
+    if (el.textContent !== text) el.textContent = text;
+  }
   for (const el of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-deadline]'))) {
     const text = timeLeft(el.dataset.deadline, now);
     if (el.textContent !== text) el.textContent = text;

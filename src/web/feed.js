@@ -48,7 +48,7 @@ const CASE_KIND = {
   awaiting_decision: (d) =>
     d.round === 1 ? 'new case: awaiting a decision' : `round ${d.round}: awaiting a decision`,
   auto_cleared: () => 'auto-cleared (risk below the threshold)',
-  escalated: (d) => `escalated${d.reason ? ` (${d.reason})` : ''}`,
+  escalated: (d) => (d.reason ? (OUTCOME_LABEL[d.reason] ?? `escalated (${d.reason})`) : 'escalated'),
   closed: (d) => `closed${d.outcome ? `: ${OUTCOME_LABEL[d.outcome] ?? d.outcome}` : ''}`,
 };
 
@@ -77,6 +77,18 @@ function render(item) {
   const list = $('feed-list');
   list.prepend(item);
   while (list.childElementCount > MAX_ITEMS) list.lastElementChild.remove();
+}
+
+/**
+ * One feed item per case event: a case's close is announced by its outcome's activity (auto-clear,
+ * escalate) and again by the closing notice, and activities may run twice. The first says it; the
+ * repeats are dropped. Keys are kept for the cases still on screen only.
+ */
+const seen = new Set();
+const CLOSE_KINDS = new Set(['auto_cleared', 'escalated', 'closed']);
+function caseEventKey(d) {
+  if (CLOSE_KINDS.has(d.kind) || d.stage === 'closed') return `close|${d.caseId}`;
+  return `${d.kind ?? d.stage}|${d.caseId}|${d.round}`;
 }
 
 function showCounts() {
@@ -120,6 +132,10 @@ export function initFeed() {
     add(alertItem(d));
   });
   onEvent('case', (d) => {
+    const k = caseEventKey(d);
+    if (seen.has(k)) return;
+    seen.add(k);
+    if (seen.size > MAX_ITEMS * 4) seen.delete(seen.values().next().value);
     totals.cases += 1;
     showCounts();
     add(caseItem(d));

@@ -52,3 +52,34 @@ export const SPECIALIST_LABEL = {
   location: 'location',
   billing: 'billing',
 };
+
+/** @typedef {'new_country_login' | 'large_transaction' | 'data_usage_spike' | 'auth_failure_burst' | 'api_call_burst' | 'manual'} Rule */
+/** @type {readonly Rule[]} */
+export const RULES = [
+  'new_country_login',
+  'large_transaction',
+  'data_usage_spike',
+  'auth_failure_burst',
+  'api_call_burst',
+  'manual',
+];
+/** @type {Readonly<Record<Rule, string>>} */
+export const RULE_LABEL = {
+  new_country_login: 'login from a new country',
+  large_transaction: 'large transaction',
+  data_usage_spike: 'data usage spike',
+  auth_failure_burst: 'burst of failed logins',
+  api_call_burst: 'burst of API calls',
+  manual: 'raised by an analyst',
+};
+
+/** @typedef {'critical' | 'high' | 'medium' | 'low'} RiskLevel */
+/** @type {readonly RiskLevel[]} */
+export const RISK_LEVELS = ['critical', 'high', 'medium', 'low'];
+/** @type {Readonly<Record<RiskLevel, string>>} */
+export const RISK_LEVEL_LABEL = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+};

@@ -1,5 +1,3 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfflineHost, type OfflineHost } from '../../scripts/offline-host/index';
@@ -115,21 +113,24 @@ describe.skipIf(!BROWSER_AVAILABLE)('analyst console', () => {
     const row = page.locator(`tr[data-case-id="${highRisk}"]`);
     await row.waitFor();
     await expect.poll(() => row.getAttribute('data-stage')).toBe('awaiting_decision');
-    expect(await row.textContent()).toMatch(/C013.*awaiting decision.*high 0\.\d\d.*1/);
+    await expect
+      .poll(() => row.textContent())
+      .toMatch(/C013.*awaiting decision.*round 1.*(high|critical) 0\.\d\d/);
     const countdown = row.locator('time.countdown');
     const first = await countdown.textContent();
     expect(first).toMatch(/^2d 23:59:\d\d$/); // 72 h deadline, seconds after it was set
     await expect.poll(() => countdown.textContent(), { timeout: 3000 }).not.toBe(first);
 
+    // The list opens on the cases awaiting a decision: the auto-cleared one is not among them.
+    expect(await page.locator('#case-rows tr').count()).toBe(1);
+    expect(await page.locator('#cases-view').textContent()).toContain('awaiting decision');
+    await page.locator('#feed-list li[data-kind="case"]').first().waitFor();
+    await page.getByLabel('Stage').selectOption('');
     const cleanRow = page.locator(`tr[data-case-id="${clean}"]`);
     await expect.poll(() => cleanRow.textContent()).toContain('auto-cleared');
-
-    // The feed saw the case events; the stage filter narrows the list.
-    await page.locator('#feed-list li[data-kind="case"]').first().waitFor();
-    await page.getByLabel('Stage').selectOption('awaiting_decision');
+    expect(await page.locator('#case-rows tr').count()).toBe(2);
+    await page.getByRole('button', { name: 'Cases awaiting a decision' }).click();
     await expect.poll(() => page.locator('#case-rows tr').count()).toBe(1);
-    await page.getByLabel('Stage').selectOption('');
-    await expect.poll(() => page.locator('#case-rows tr').count()).toBe(2);
 
     await screenshot(page, 'list-1280');
     await page.setViewportSize(NARROW);
@@ -236,7 +237,9 @@ describe.skipIf(!BROWSER_AVAILABLE)('analyst console', () => {
       .poll(() => page.locator('#case-result .outcome').textContent(), { timeout: 10_000 })
       .toContain('Completed: action executed — lock account applied');
     expect(await page.locator('[data-step="action"]').getAttribute('data-state')).toBe('final');
-    expect(await page.getByRole('button', { name: 'Submit decision' }).isDisabled()).toBe(true);
+    // Closed: the outcome stands where the form was; no empty, disabled form is left behind.
+    await expect.poll(() => page.locator('#decision-form').count()).toBe(0);
+    expect(await page.locator('#decision-title').textContent()).toBe('Outcome');
     expect((await ledgerOf(host, 'C013')).locked).toBe(true);
 
     // The stale tab still shows round 2 open and tries to clear the case.
@@ -257,19 +260,4 @@ describe.skipIf(!BROWSER_AVAILABLE)('analyst console', () => {
     expect(stale.errors.filter((e) => !e.includes('409'))).toEqual([]);
     await stale.context.close();
   });
-
-  // UPDATE_DOCS_SCREENSHOTS=1 refreshes the README's pictures; a normal run leaves docs/ alone.
-  it.runIf(process.env['UPDATE_DOCS_SCREENSHOTS'])(
-    'keeps one of each view in docs/screenshots for the README',
-    () => {
-      const docs = path.join(APP_DIR, 'docs', 'screenshots');
-      mkdirSync(docs, { recursive: true });
-      for (const name of ['list-1280', 'case-1280']) {
-        copyFileSync(
-          path.join(APP_DIR, 'test-results', 'screenshots', `${name}.png`),
-          path.join(docs, `console-${name}.png`),
-        );
-      }
-    },
-  );
 });

@@ -1,8 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startOfflineHost, type OfflineHost } from '../../scripts/offline-host/index';
 import { ingestSweepWindow, purgeableIngests, SWEEP_LOOKBACK_MS } from '../../src/durable/retention';
 import { Orchestrations } from '../../src/names';
-import { APP_DIR, eventually } from '../support/app';
+import { call, COMPROMISED } from '../api/support';
+import { APP_DIR, eventually, postDecision, startApp, waitForCase } from '../support/app';
 
 /**
  * Retention end to end: the app's own sweep purges completed ingest instances minutes after they finish
@@ -56,6 +60,96 @@ describe('the ingest sweep', () => {
     const left = (await host.engine.query({})).instances.map((i) => i.name);
     expect(left).not.toContain(Orchestrations.ingestTelemetry);
   });
+});
+
+describe("the scheduler's retention purges a finished case", () => {
+  let dataDir: string | undefined;
+  afterEach(() => {
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    dataDir = undefined;
+  });
+
+  it('and the case stays listed, readable and audited from its record, across a restart', async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'retention-case-'));
+    // Retention shortened from the default 30 days to 1 (the scheduler's minimum); SQLite on disk.
+    const env = { DTS_RETENTION_DAYS: '1' };
+    host = await startApp({ inMemory: false, dataDir, env });
+    const opened = await call(host, 'POST', '/api/cases', {
+      body: { customerId: COMPROMISED, description: 'card used abroad and a new device' },
+    });
+    expect(opened.status, opened.text).toBe(202);
+    const caseId = opened.json.caseId as string;
+
+    // Round 1 rejected by one analyst with feedback, round 2 approved by another.
+    await waitForCase(host, caseId, (s) => s.stage === 'awaiting_decision' && s.round === 1);
+    const reject = await postDecision(host, caseId, {
+      decision: 'reject',
+      round: 1,
+      feedback: 'look at the device history again',
+      analyst: 'bob@contoso.com',
+    });
+    expect(reject.status).toBe(202);
+    await waitForCase(host, caseId, (s) => s.stage === 'awaiting_decision' && s.round === 2);
+    const approve = await postDecision(host, caseId, {
+      decision: 'approve',
+      action: 'lock_account',
+      round: 2,
+      analyst: 'alice@contoso.com',
+    });
+    expect(approve.status).toBe(202);
+    await waitForCase(host, caseId, 'closed');
+    const before = await call(host, 'GET', `/api/cases/${caseId}`);
+    expect(before.json).toMatchObject({ source: 'instance', outcome: 'action_executed' });
+
+    // A day and a sweep later the scheduler has purged the instance (no one called purge).
+    await host.advance(23 * 3_600_000);
+    expect(await host.engine.getStatus(caseId), 'kept until its retention ends').toBeDefined();
+    await host.advance(3_600_000 + 2 * 60_000);
+    expect(await host.engine.getStatus(caseId)).toBeUndefined();
+
+    const check = async (h: OfflineHost) => {
+      const listed = await call(h, 'GET', `/api/cases?status=closed&customerId=${COMPROMISED}`);
+      expect(listed.status, listed.text).toBe(200);
+      expect(listed.json.cases.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
+      const r = await call(h, 'GET', `/api/cases/${caseId}`);
+      expect(r.status, r.text).toBe(200);
+      expect(r.json).toMatchObject({
+        source: 'record',
+        stage: 'closed',
+        outcome: 'action_executed',
+        round: 2,
+        action: { action: 'lock_account' },
+      });
+      const { audit } = r.json;
+      expect(
+        audit.decisions.map((d: { analyst: string; decision: string; round: number }) => [
+          d.round,
+          d.decision,
+          d.analyst,
+        ]),
+      ).toEqual([
+        [1, 'reject', 'bob@contoso.com'],
+        [2, 'approve', 'alice@contoso.com'],
+      ]);
+      expect(audit.ledger).toEqual([
+        expect.objectContaining({
+          action: 'lock_account',
+          analyst: 'alice@contoso.com',
+          idempotencyKey: expect.stringMatching(new RegExp(`^${caseId}:r2:lock_account`)),
+        }),
+      ]);
+      // The record answers for the purged case: no decision is taken any more.
+      const late = await postDecision(h, caseId, { decision: 'approve', action: 'clear', round: 2 });
+      expect(late.status).toBe(409);
+    };
+    await check(host);
+
+    // The records are on disk, apart from the scheduler's store: a restarted host answers the same.
+    await host.stop();
+    host = await startApp({ inMemory: false, dataDir, env });
+    expect(await host.engine.getStatus(caseId)).toBeUndefined();
+    await check(host);
+  }, 90_000);
 });
 
 describe('sweep selection', () => {

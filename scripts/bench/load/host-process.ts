@@ -96,15 +96,20 @@ export async function startHostProcess(opts: {
   };
 }
 
-/** The store's size on disk: the database and its write-ahead log, MB. */
-export function storeSizeMb(dataDir: string): number {
+/** A SQLite file and its write-ahead log, MB (0 when not there yet). */
+export function fileSizeMb(file: string): number {
   let bytes = 0;
-  for (const f of ['durable.sqlite', 'durable.sqlite-wal']) {
+  for (const f of [file, `${file}-wal`]) {
     try {
-      bytes += statSync(path.join(dataDir, f)).size;
+      bytes += statSync(f).size;
     } catch {
       // Not there (yet).
     }
   }
   return bytes / 1024 / 1024;
+}
+
+/** The durable store's size on disk: the database and its write-ahead log, MB. */
+export function storeSizeMb(dataDir: string): number {
+  return fileSizeMb(path.join(dataDir, 'durable.sqlite'));
 }

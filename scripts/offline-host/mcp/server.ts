@@ -51,9 +51,21 @@ export function protocolError(code: number, message: string): Error & { code: nu
   return Object.assign(new Error(message), { code });
 }
 
-/** Names whose argument is missing or null (ToolInputSchema.Validate, McpPromptListener.ValidateRequiredArguments). */
-function missing(required: readonly string[], args: Record<string, unknown> | undefined): string[] {
-  return required.filter((name) => args?.[name] === undefined || args[name] === null);
+/**
+ * InvalidParams when a required argument is missing or null, worded as the extension words it
+ * (ToolInputSchema.Validate: "tool properties"; McpPromptListener.ValidateRequiredArguments: "prompt arguments").
+ */
+function requireArguments(
+  required: readonly string[],
+  args: Record<string, unknown> | undefined,
+  what: 'tool properties' | 'prompt arguments',
+): void {
+  const absent = required.filter((name) => args?.[name] === undefined || args[name] === null);
+  if (absent.length > 0)
+    throw protocolError(
+      ErrorCode.InvalidParams,
+      `One or more required ${what} are missing values. Please provide: ${absent.join(', ')}`,
+    );
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
@@ -96,12 +108,7 @@ export function createMcpServer(
     const { name, arguments: args } = request.params;
     const tool = registry.findTool(name);
     if (!tool) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: '${name}'`);
-    const absent = missing(tool.required, args);
-    if (absent.length > 0)
-      throw protocolError(
-        ErrorCode.InvalidParams,
-        `One or more required tool properties are missing values. Please provide: ${absent.join(', ')}`,
-      );
+    requireArguments(tool.required, args, 'tool properties');
     try {
       const returned = await invoker.invokeTrigger(tool.functionName, toolTrigger(tool, args, call));
       return toolResult(tool, returned);
@@ -172,12 +179,7 @@ export function createMcpServer(
     const prompt = registry.findPrompt(name);
     if (!prompt) throw protocolError(ErrorCode.InvalidParams, `Unknown prompt: '${name}'`);
     const required = (prompt.arguments ?? []).filter((a) => a.required === true).map((a) => a.name);
-    const absent = missing(required, args);
-    if (absent.length > 0)
-      throw protocolError(
-        ErrorCode.InvalidParams,
-        `One or more required prompt arguments are missing values. Please provide: ${absent.join(', ')}`,
-      );
+    requireArguments(required, args, 'prompt arguments');
     try {
       const returned = await invoker.invokeTrigger(prompt.functionName, promptTrigger(prompt, args, call));
       return promptResult(prompt, returned) as { messages: [] };

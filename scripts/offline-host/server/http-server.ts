@@ -6,7 +6,7 @@ import type { ApiRequest, ApiResponse } from './durable-api.js';
 import type { HttpRouteTable } from './http-routes.js';
 import { BodyTooLarge, flatHeaders, readBody, requestUrl, sendJson } from './http-io.js';
 import type { McpEndpoint } from '../mcp/index.js';
-import { isAuthorized, presentedKey, type HostKeys } from './keys.js';
+import { isAuthorized, presentedKey, unauthorizedBody, type HostKeys } from './keys.js';
 
 /** The Functions host's request body limit (Kestrel MaxRequestBodySize); larger bodies get 413. */
 export const MAX_REQUEST_BODY_BYTES = 100 * 1024 * 1024;
@@ -111,14 +111,14 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
     // The durable client's channel is not on this port (see rpc-channel.ts): `/durabletask/...` is a 404 here.
     if (deps.mcp?.matches(lower)) return deps.mcp.handle(req, res, url);
     if (lower === WEBHOOK_PATH || lower.startsWith(`${WEBHOOK_PATH}/`)) {
-      if (!isAuthorized('system', presentedKey(req.headers, url), deps.keys))
-        return sendJson(res, 401, undefined);
+      const key = presentedKey(req.headers, url);
+      if (!isAuthorized('system', key, deps.keys)) return sendJson(res, 401, unauthorizedBody('system', key));
       return handleDurable(req, res, url, pathname.slice(WEBHOOK_PATH.length + 1));
     }
     const admin = /^\/admin\/functions\/([^/]+)$/i.exec(pathname);
     if (admin && method === 'POST') {
-      if (!isAuthorized('admin', presentedKey(req.headers, url), deps.keys))
-        return sendJson(res, 401, undefined);
+      const key = presentedKey(req.headers, url);
+      if (!isAuthorized('admin', key, deps.keys)) return sendJson(res, 401, unauthorizedBody('admin', key));
       const name = decodeURIComponent(admin[1] as string);
       const fn = deps.invoker.functions.find((f) => f.name.toLowerCase() === name.toLowerCase());
       if (!fn) return sendJson(res, 404, undefined);
@@ -146,7 +146,9 @@ export function createFrontDoor(deps: FrontDoorDeps): FrontDoor {
       );
     }
     const level = match.fn.authLevel ?? 'function';
-    if (!isAuthorized(level, presentedKey(req.headers, url), deps.keys)) return sendJson(res, 401, undefined);
+    const key = presentedKey(req.headers, url);
+    if (level !== 'anonymous' && !isAuthorized(level, key, deps.keys))
+      return sendJson(res, 401, unauthorizedBody(level, key));
 
     const body = await readBody(req, limit);
     let out: HttpResponseData;

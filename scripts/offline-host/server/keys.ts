@@ -54,3 +54,21 @@ export function isAuthorized(level: KeyLevel, key: string | undefined, keys: Hos
   if (level === 'system') return same(key, keys.systemKey);
   return false;
 }
+
+const KEY_NAME: Record<Exclude<KeyLevel, 'anonymous'>, string> = {
+  function: 'a function key (or the master key)',
+  admin: 'the master key',
+  system: "the Durable extension's system key (or the master key)",
+};
+
+/**
+ * The body of a 401. In Azure the Functions host answers a missing or wrong key with an empty 401 before
+ * any function runs; offline the host says, as JSON `{error, details}`, which key is needed and where
+ * it goes, so that a newcomer's first refused call explains itself (the status is the same).
+ */
+export function unauthorizedBody(level: Exclude<KeyLevel, 'anonymous'>, presented: string | undefined) {
+  return {
+    error: presented === undefined ? 'missing key' : 'wrong key',
+    details: `${presented === undefined ? 'No key was sent' : 'The key sent is not valid here'}: this route needs ${KEY_NAME[level]}, sent as the x-functions-key header or ?code=.`,
+  };
+}

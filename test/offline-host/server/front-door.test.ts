@@ -44,11 +44,19 @@ describe('HTTP triggers', () => {
     expect(await wrong.json()).toMatchObject({ error: 'method_not_allowed' });
   });
 
-  it('requires the function key on function-level routes, as a header or ?code=, and answers 401 with no body', async () => {
+  it('requires the function key on function-level routes, as a header or ?code=, and answers 401 saying which key as JSON', async () => {
     const none = await fetch(url('/api/cases/c1'));
     expect(none.status).toBe(401);
-    expect(await none.text()).toBe('');
-    expect((await fetch(url('/api/cases/c1?code=wrong'))).status).toBe(401);
+    expect(none.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await none.json()).toEqual({
+      error: 'missing key',
+      details: expect.stringContaining(
+        'a function key (or the master key), sent as the x-functions-key header or ?code=',
+      ),
+    });
+    const wrong = await fetch(url('/api/cases/c1?code=wrong'));
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: 'wrong key' });
     expect(await (await fetch(url('/api/cases/c1'), { headers: { 'x-functions-key': KEY } })).json()).toEqual(
       { caseId: 'c1', method: 'GET' },
     );

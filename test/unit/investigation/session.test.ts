@@ -152,6 +152,23 @@ describe('case session', () => {
     expect(ctx.newEvidence.map((a) => a.alertId)).toEqual(['a2']);
   });
 
+  it('labels new evidence with the round that was running when it arrived', () => {
+    let s = openSession({ caseId: 'case-1', alert: alert('a1'), openedAt: 't0' });
+    s = addEvidence(s, { alert: alert('during-r1'), at: 't1' });
+    s = recordRound(s, { round: 1, entries: [], assessment: assessment(1) });
+    s = addEvidence(s, { alert: alert('r1-awaiting'), at: 't2' });
+    s = addFeedback(s, { round: 1, text: 'look again', at: 't3' });
+    s = addEvidence(s, { alert: alert('during-r2'), at: 't4' });
+    s = recordRound(s, { round: 2, entries: [], assessment: assessment(2) });
+    s = addEvidence(s, { alert: alert('r2-awaiting'), at: 't5' });
+    expect(s.evidence.map((e) => [e.alert.alertId, e.round])).toEqual([
+      ['during-r1', 1],
+      ['r1-awaiting', 1],
+      ['during-r2', 2],
+      ['r2-awaiting', 2],
+    ]);
+  });
+
   it('keeps the prompt context within its token budget, newest rounds and feedback first', () => {
     let s = openSession({ caseId: 'case-1', alert: alert('a1'), openedAt: 't0' });
     for (let r = 1; r <= 20; r++) {
