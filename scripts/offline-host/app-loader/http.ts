@@ -5,6 +5,7 @@
  * response, streamed bodies included, comes back on that connection. Both are reproduced here.
  */
 import http from 'node:http';
+import { HTTP_PROXY } from '../library-adapter.js';
 import type { HttpRequestData, HttpResponseData } from '../types.js';
 import type { CoreInvocationResponse, RpcHttpCookie, RpcHttpData, RpcTypedData } from './core-stand-in.js';
 
@@ -53,7 +54,7 @@ function serializeCookie(cookie: RpcHttpCookie): string {
   return parts.join('; ');
 }
 
-const HOP_BY_HOP = new Set(['x-ms-invocation-id', 'connection', 'keep-alive', 'transfer-encoding']);
+const HOP_BY_HOP = new Set([HTTP_PROXY.invocationHeader, 'connection', 'keep-alive', 'transfer-encoding']);
 /** Request headers that belong to the client's connection, not to the forwarded request (as a proxy drops them). */
 const HOP_BY_HOP_REQUEST = new Set([
   'connection',
@@ -91,7 +92,7 @@ export function sendToStreamProxy(
           ...Object.fromEntries(
             Object.entries(request.headers).filter(([k]) => !HOP_BY_HOP_REQUEST.has(k.toLowerCase())),
           ),
-          'x-ms-invocation-id': invocationId,
+          [HTTP_PROXY.invocationHeader]: invocationId,
           'x-forwarded-host': target.host,
           'x-forwarded-proto': target.protocol.replace(':', ''),
         },

@@ -26,9 +26,14 @@ import {
 import { resolveEntryFiles } from './entry-files.js';
 import { fromRpcHttpResponse, httpTriggerMetadata, sendToStreamProxy, toRpcHttpRequest } from './http.js';
 import { invokeRegistered, returnValueOf, runHooks, type HostLog } from './invoke.js';
-import { forgetAppModules, provideCoreApi } from './module-hook.js';
 import { describeFunction } from './function-info.js';
-import { markRepeatedActions, parseOutOfProcData } from './orchestrator-error.js';
+import {
+  forgetAppModules,
+  HTTP_PROXY,
+  markRepeatedActions,
+  parseOutOfProcData,
+  provideCoreApi,
+} from '../library-adapter.js';
 
 export interface LoadAppOptions {
   /** Set in process.env before the app loads (the app reads its settings at load time). */
@@ -58,7 +63,7 @@ export async function loadApp(appDir: string, opts: LoadAppOptions = {}): Promis
 
   // The worker asks for capabilities after loading the app; this also starts the streaming proxy.
   const capabilities = (await core.model().getCapabilities?.({})) ?? {};
-  const proxyUri = capabilities.HttpUri;
+  const proxyUri = capabilities[HTTP_PROXY.capability];
 
   const functions = [...core.functions.values()].map(describeFunction);
   let clientBinding: DurableClientBindingData | undefined;

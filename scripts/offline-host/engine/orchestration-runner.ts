@@ -15,6 +15,7 @@ import {
 } from './episode.js';
 import { EventType, failureDetails, historyEvent } from './events.js';
 import { EXECUTION_REWOUND, rewindHistory } from './rewind.js';
+import { orchestratorRequestJson } from '../library-adapter.js';
 import { RECORD_VERSION, TERMINAL, type InstanceRecord, type Message } from './model.js';
 import { CONTROL, type Runtime } from './runtime.js';
 import { parseJson } from './status.js';
@@ -190,14 +191,16 @@ export function createOrchestrationRunner(rt: Runtime, config: OrchestrationSett
     // Built as text: the replayed part is cached JSON, so long histories are not re-serialized.
     const past = rt.historyOf(record.id).playedJson;
     const fresh = episode.newEvents.map((e) => JSON.stringify(e)).join(',');
-    const parent = record.parent ? `,"parentInstanceId":${JSON.stringify(record.parent.instanceId)}` : '';
-    const json =
-      `{"history":[${past}${past && fresh ? ',' : ''}${fresh}],"input":${record.input ?? 'null'},` +
-      `"instanceId":${JSON.stringify(record.id)},"isReplaying":${past.length > 0}${parent},` +
-      `"upperSchemaVersion":1,"upperSchemaVersionNew":2,` +
-      `"longRunningTimerIntervalDuration":${JSON.stringify(config.longRunningTimerInterval)},` +
-      `"maximumShortTimerDuration":${JSON.stringify(config.maximumShortTimer)},` +
-      `"defaultHttpAsyncRequestSleepTimeMillseconds":${config.httpAsyncSleepMs}}`;
+    const json = orchestratorRequestJson({
+      historyJson: `${past}${past && fresh ? ',' : ''}${fresh}`,
+      inputJson: record.input,
+      instanceId: record.id,
+      isReplaying: past.length > 0,
+      ...(record.parent ? { parentInstanceId: record.parent.instanceId } : {}),
+      longRunningTimerInterval: config.longRunningTimerInterval,
+      maximumShortTimer: config.maximumShortTimer,
+      httpAsyncSleepMs: config.httpAsyncSleepMs,
+    });
     try {
       return invokeJson
         ? await invokeJson(record.name, json)
