@@ -86,6 +86,11 @@ async function main(): Promise<void> {
       `  health     ${origin}/api/health`,
       `  storage    ${args.dataDir ? `${path.relative(ROOT, args.dataDir) || args.dataDir} (cases, timers and case records survive a restart)` : 'in memory (nothing is kept)'}`,
       `  simulator  ${simulator ? 'on: cases open from its anomalies (SIMULATOR_ENABLED=false turns it off)' : 'off'}`,
+      ...(host.mcpUrl
+        ? [
+            `  mcp        ${host.mcpUrl.replace('127.0.0.1', 'localhost')}   (x-functions-key: ${host.systemKey}, the mcp_extension key)`,
+          ]
+        : []),
       `  keys       function key ${source}; master key ${host.masterKey}`,
       '',
       'Paste these two lines into the shell you call the API from:',

@@ -58,6 +58,20 @@ function toRow(f: BenchFigure): BenchRow {
   return { labels: { metric: f.metric }, metrics: { value: f.value, unit: f.unit, note: f.note ?? '' } };
 }
 
+/** The median (of repeated runs). */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** "median (min–max)" with the given formatter, or just the value for one run. */
+export function spread(values: number[], fmt: (v: number) => string): string {
+  if (values.length <= 1) return fmt(values[0] ?? NaN);
+  return `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
+}
+
 function format(v: number | string): string {
   if (typeof v === 'string') return v;
   if (!Number.isFinite(v)) return '-';

@@ -53,13 +53,26 @@ interface Counters {
   decisions: number;
   latencies: number[];
   lastError?: string;
+  /** Errors by kind ("telemetry 400", "decision 500", "TimeoutError"...), for the per-minute line. */
+  kinds: Map<string, number>;
+  shed: number;
 }
+
+function fail(c: Counters, kind: string, detail = kind): void {
+  c.errors++;
+  c.lastError = detail.slice(0, 300);
+  c.kinds.set(kind, (c.kinds.get(kind) ?? 0) + 1);
+}
+
+/** Every call has a deadline: a request the host never answers counts as an error, not a silent stall. */
+const REQUEST_TIMEOUT_MS = 60_000;
 
 async function post(baseUrl: string, route: string, body: unknown): Promise<Response> {
   return fetch(`${baseUrl}${route}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-functions-key': KEY },
     body: JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
 }
 
@@ -67,10 +80,10 @@ async function post(baseUrl: string, route: string, body: unknown): Promise<Resp
 async function analystsPass(baseUrl: string, c: Counters, seen: Map<string, number>): Promise<void> {
   const res = await fetch(`${baseUrl}/api/cases?status=awaiting_decision&limit=100`, {
     headers: { 'x-functions-key': KEY },
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   if (res.status !== 200) {
-    c.errors++;
-    c.lastError = `GET /api/cases ${res.status}`;
+    fail(c, `GET /api/cases ${res.status}`, `GET /api/cases ${res.status}: ${await res.text()}`);
     return;
   }
   const body = (await res.json()) as { cases?: CaseSummary[] } | CaseSummary[];
@@ -88,12 +101,9 @@ async function analystsPass(baseUrl: string, c: Counters, seen: Map<string, numb
           analyst: 'soak',
         };
     const r = await post(baseUrl, `/api/cases/${encodeURIComponent(s.caseId)}/decision`, decision);
-    await r.text();
+    const text = await r.text();
     if (r.status === 202 || r.status === 200) c.decisions++;
-    else if (r.status !== 409) {
-      c.errors++;
-      c.lastError = `decision ${r.status}`;
-    }
+    else if (r.status !== 409) fail(c, `decision ${r.status}`, `decision ${r.status}: ${text}`);
   }
   if (seen.size > 10_000) seen.clear();
 }
@@ -139,11 +149,21 @@ export const section: BenchSection = {
     };
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'soak-bench-'));
     let host = await startHostProcess({ dataDir, env });
-    const c: Counters = { posted: 0, accepted: 0, errors: 0, decisions: 0, latencies: [] };
+    const firstStartMs = host.startMs;
+    const c: Counters = {
+      posted: 0,
+      accepted: 0,
+      errors: 0,
+      decisions: 0,
+      latencies: [],
+      kinds: new Map(),
+      shed: 0,
+    };
     const rows: BenchRow[] = [];
     const restarts: Array<{ at: string; listenMs: number; firstAnswerMs: number; store: number }> = [];
     const feed = liveFeed(anomaly);
-    const ticksPerSecond = 10;
+    // One batch a second, as a collector flushes (--set ticks=10 sends ten smaller ones).
+    const ticksPerSecond = Number(s['ticks'] ?? 1);
     const perTick = Math.max(1, Math.round(rate / ticksPerSecond));
     let inFlight = 0;
     let running = true;
@@ -154,23 +174,23 @@ export const section: BenchSection = {
 
     const sendTick = async () => {
       const events = feed(perTick, Date.now());
-      if (events.length === 0 || inFlight >= 32) return; // the host is behind: shed, and it shows below
+      if (events.length === 0) return;
+      if (inFlight >= 32) {
+        c.shed += events.length; // the host is behind: shed, and it shows in the table
+        return;
+      }
       inFlight++;
       const sent = performance.now();
       try {
         const r = await post(host.baseUrl, '/api/telemetry', { events });
-        await r.text();
+        const text = await r.text();
         c.posted += events.length;
         if (r.status === 202) {
           c.accepted += events.length;
           c.latencies.push(performance.now() - sent);
-        } else {
-          c.errors++;
-          c.lastError = `telemetry ${r.status}`;
-        }
+        } else fail(c, `telemetry ${r.status}`, `telemetry ${r.status}: ${text}`);
       } catch (err) {
-        c.errors++;
-        c.lastError = String(err);
+        fail(c, err instanceof Error ? err.name : 'error', String(err));
       } finally {
         inFlight--;
       }
@@ -189,10 +209,9 @@ export const section: BenchSection = {
       const seen = new Map<string, number>();
       while (running) {
         if (paused) await paused;
-        await analystsPass(host.baseUrl, c, seen).catch((err: unknown) => {
-          c.errors++;
-          c.lastError = String(err);
-        });
+        await analystsPass(host.baseUrl, c, seen).catch((err: unknown) =>
+          fail(c, err instanceof Error ? err.name : 'error', String(err)),
+        );
         await new Promise((r) => setTimeout(r, 2000));
       }
     })();
@@ -213,16 +232,18 @@ export const section: BenchSection = {
           'records MB': fileSizeMb(path.join(dataDir, 'case-records.sqlite')),
           decisions: c.decisions,
           'POST p95 ms': percentile(c.latencies, 95),
+          'shed events': c.shed,
           errors: c.errors,
         },
       };
       c.latencies = [];
       lastSample = { at, accepted: c.accepted };
       rows.push(row);
+      const kinds = [...c.kinds].map(([k, n]) => `${k} ×${n}`).join(', ');
       opts.log(
         `${row.labels['t']}  ${Object.entries(row.metrics)
           .map(([k, v]) => `${k} ${typeof v === 'number' ? Math.round(v * 10) / 10 : v}`)
-          .join(' · ')}`,
+          .join(' · ')}${kinds ? ` · errors by kind: ${kinds} (last: ${c.lastError})` : ''}`,
       );
     };
 
@@ -277,7 +298,8 @@ export const section: BenchSection = {
       return span > 0 ? (last - first) / span : NaN;
     };
     const notes = [
-      `${rate} events/s target for ${minutes} min (anomaly probability ${anomaly}); analysts decide every waiting case every 2 s; errors: ${c.errors}${c.lastError ? ` (last: ${c.lastError})` : ''}.`,
+      `${rate} events/s target for ${minutes} min in ${ticksPerSecond} batch(es) a second (anomaly probability ${anomaly}), at most 32 requests in flight (beyond that events are shed: ${c.shed} in all); analysts decide every waiting case every 2 s; errors: ${c.errors}${c.lastError ? ` (last: ${c.lastError})` : ''}.`,
+      `First start on an empty store: listening in ${Math.round(firstStartMs)} ms (spawn, tsx, loading the app).`,
       `Second half: RSS ${slope('host RSS MB').toFixed(2)} MB/min, store ${slope('store MB').toFixed(2)} MB/min (flat ≈ 0).`,
       ...restarts.map(
         (r) =>

@@ -75,6 +75,12 @@ export const ProfileState = z.object({
    */
   inbox: z.array(Alert).optional(),
   inboxDropped: z.number().int().nonnegative().optional(),
+  /**
+   * The open case has read its inbox for the last time: later alerts wait for the next case, opened by
+   * `nextCaseAlert` when the closing case releases (src/cases/routing.ts). Optional: older states lack them.
+   */
+  openCaseClosing: z.boolean().optional(),
+  nextCaseAlert: Alert.nullable().optional(),
 });
 export type ProfileState = z.infer<typeof ProfileState>;
 

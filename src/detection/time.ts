@@ -1,4 +1,5 @@
-import { civilFromDays, daysFromCivil, daysInMonth } from '../shared/civil';
+import { formatIsoMs } from '../review/isoTime';
+import { daysFromCivil, daysInMonth } from '../shared/civil';
 
 /**
  * Event time in epoch ms. The canonical UTC form `YYYY-MM-DDTHH:mm:ss.sssZ` (what the simulator and most
@@ -39,21 +40,10 @@ export function eventTimeMs(iso: string): number {
   return Date.parse(iso);
 }
 
-/** `YYYYMMDDTHHmmssSSSZ`: the UTC instant, compact, for ids. */
+/** `YYYYMMDDTHHmmssSSSZ`: the UTC instant, compact, for ids (the ISO text without its separators). */
 export function compactUtc(ms: number): string {
-  const days = Math.floor(ms / 86_400_000);
-  let rest = ms - days * 86_400_000;
-  const [y, mo, day] = civilFromDays(days);
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const mi = Math.floor(rest / 60_000);
-  rest -= mi * 60_000;
-  const s = Math.floor(rest / 1000);
-  const milli = Math.floor(rest - s * 1000);
-  return `${y}${p2(mo)}${p2(day)}T${p2(h)}${p2(mi)}${p2(s)}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  return formatIsoMs(ms).replace(/[-:.]/g, '');
 }
-
-const p2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
 function d(text: string, i: number): number {
   const c = text.charCodeAt(i) - 48;

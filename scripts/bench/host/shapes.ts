@@ -1,6 +1,6 @@
 /** The two benchmark shapes, identical on every backend. */
 export type ShapeName = 'hello-cities' | 'fan-out';
-export type BackendName = 'host-sqlite' | 'host-memory' | 'durabletask-js';
+export type BackendName = 'host-sqlite' | 'host-sqlite-http' | 'host-memory' | 'durabletask-js';
 
 export interface ShapeRun {
   shape: ShapeName;
@@ -23,6 +23,7 @@ export interface ShapeResult extends ShapeRun {
 
 export const BACKEND_LABELS: Record<BackendName, string> = {
   'host-sqlite': 'offline host, SQLite',
+  'host-sqlite-http': 'offline host, SQLite, HTTP starts',
   'host-memory': 'offline host, in-memory',
   'durabletask-js': 'durabletask-js in-memory',
 };

@@ -31,10 +31,16 @@ export function simulatorEvents(count: number): TelemetryEvent[] {
   return events.slice(0, count);
 }
 
-/** A live feed: each call returns `count` events stamped between the previous call and `nowMs`. */
+/**
+ * A live feed: each call returns `count` events stamped between the previous call and `nowMs`. An
+ * injected anomaly spans minutes of event time, so the simulator's cursor runs ahead of the clock; it is
+ * pulled back to now before each step, else after a quarter of an hour at 100 events/s the events are
+ * more than 24 h in the future and the API rightly refuses them.
+ */
 export function liveFeed(anomalyProbability: number): (count: number, nowMs: number) => TelemetryEvent[] {
   let state: SimulatorState | null = null;
   return (count, nowMs) => {
+    if (state?.cursorMs != null && state.cursorMs > nowMs) state = { ...state, cursorMs: nowMs };
     const step = simulatorStep(state, { ...simulatorSettings(count, anomalyProbability) }, nowMs);
     state = step.state;
     return step.events.map((e) => e.event);
