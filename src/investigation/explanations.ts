@@ -119,7 +119,9 @@ function covered(kind: ExplanationKind, ref: string, alert: Alert, f: Facts): bo
           (e.kind ?? 'purchase') === 'purchase' &&
           e.merchant === ref &&
           e.amount <= 1.5 * max &&
-          (!e.merchantCountry || countries.has(e.merchantCountry)),
+          (!e.merchantCountry || countries.has(e.merchantCountry)) &&
+          // The shop explains the amount, not who paid: a purchase on a stranger's device stays unexplained.
+          ownDevice(e.device, f),
       );
     }
     case 'matching_purchase': {

@@ -231,7 +231,14 @@ function analyzeLiveTransactions(
     const abroad = !!p.merchantCountry && home.size > 0 && !home.has(p.merchantCountry);
     const notice = abroad ? noticeFor(p.merchantCountry, t) : undefined;
     const ratioToAvg = p.amount / avg;
-    if (m && (num(m.purchases) ?? 0) >= 2 && p.amount <= 1.5 * (num(m.maxUsd) ?? 0) && (!abroad || notice)) {
+    const strangerDevice = !!p.device && !ownDevice(p.device, context);
+    if (
+      m &&
+      (num(m.purchases) ?? 0) >= 2 &&
+      p.amount <= 1.5 * (num(m.maxUsd) ?? 0) &&
+      (!abroad || notice) &&
+      !strangerDevice
+    ) {
       explanations.push({
         kind: 'usual_merchant',
         ref: p.merchant,
@@ -243,7 +250,7 @@ function analyzeLiveTransactions(
       largeScore = Math.max(largeScore, 0.08);
       continue;
     }
-    if (notice && ratioToAvg <= 15) {
+    if (notice && ratioToAvg <= 15 && !strangerDevice) {
       explanations.push({
         kind: 'travel_notice',
         ref: str(notice.id) ?? '',
@@ -258,7 +265,6 @@ function analyzeLiveTransactions(
     if (p.id) cited.add(p.id);
     // Far above anything spent at that shop counts as a shop the customer does not know.
     const familiar = m && p.amount <= 3 * (num(m.maxUsd) ?? 0);
-    const strangerDevice = !!p.device && !ownDevice(p.device, context);
     const s =
       (ratioToAvg >= 10 ? 0.6 : ratioToAvg >= 5 ? 0.45 : 0.3) +
       (familiar ? 0 : 0.1) +

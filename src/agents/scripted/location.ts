@@ -216,6 +216,8 @@ export function analyzeLocation(results: readonly ToolResult[], alert: AlertFact
   if (strangers.length) {
     score += 0.25;
     markers.push('an unknown device');
+    // Abroad with no reason and on a device never seen: the two halves of a takeover in one sign-in.
+    if (strangers.some((e) => unexplainedForeign.includes(e))) score += 0.15;
     cite(...strangers);
     evidence.push(
       `Sign-in(s) from device(s) neither registered nor seen before: ${[...new Set(strangers.map((e) => e.device))].join(', ')}.`,

@@ -62,3 +62,28 @@ describe('verified explanations cover only the signal they explain', () => {
     expect(verify(alertOn(abroad), ctxWith(login('08:30', 'US', phone), abroad))).toEqual([]);
   });
 });
+
+describe('a usual merchant explains the amount spent there, not who paid', () => {
+  const shop = view.transactionsOf(CUSTOMER).find((t) => t.kind === 'purchase')!;
+  const buy = (device?: string): TelemetryEvent => ({
+    type: 'transaction',
+    customerId: CUSTOMER,
+    timestamp: `${day}T10:00:00.000Z`,
+    amount: shop.amountUsd,
+    merchant: shop.merchant,
+    ...(device ? { device } : {}),
+  });
+  const check = (event: TelemetryEvent) =>
+    verifyExplanations(
+      [{ kind: 'usual_merchant', ref: shop.merchant }],
+      [{ ...alertOn(event), rule: 'large_transaction' }],
+      ctxWith(event),
+      CUSTOMER,
+    );
+  const bought = view.transactionsOf(CUSTOMER).filter((t) => t.merchant === shop.merchant);
+
+  it.runIf(bought.length >= 2)('covers a purchase on the own phone, not one on a stranger device', () => {
+    expect(check(buy(phone))).toMatchObject([{ kind: 'usual_merchant', covers: ['A1'] }]);
+    expect(check(buy('dev-stranger'))).toEqual([]);
+  });
+});
