@@ -37,6 +37,9 @@ const Settings = z.object({
   RULE_AUTH_FAILURE_WINDOW_SECONDS: int(300, 1, 86_400),
   RULE_API_BURST_COUNT: int(20, 1, 100_000),
   RULE_API_BURST_WINDOW_SECONDS: int(60, 1, 86_400),
+  /** Card testing: this many purchases within the window (the reference implementation has no such rule). */
+  RULE_TRANSACTION_BURST_COUNT: int(8, 2, 100_000),
+  RULE_TRANSACTION_BURST_WINDOW_SECONDS: int(600, 1, 86_400),
   ALERT_DEDUP_SECONDS: int(60, 0, 86_400),
   // The live account record (src/live): retention and caps of each customer's accountActivity entity
   LIVE_RECORD_RETENTION_DAYS: int(30, 1, 365),

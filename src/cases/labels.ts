@@ -42,6 +42,7 @@ export const RULE_LABEL: Record<RuleName, string> = {
   data_usage_spike: 'data usage spike',
   auth_failure_burst: 'burst of failed logins',
   api_call_burst: 'burst of API calls',
+  transaction_burst: 'burst of small payments',
   manual: 'raised by an analyst',
 };
 

@@ -33,6 +33,8 @@ export const ProfileState = z.object({
   /** Auth-failure and API-call times inside their windows, ascending. */
   authFailures: z.array(z.number()),
   apiCalls: z.array(z.number()),
+  /** Purchase times inside the burst window, ascending (optional: older v1 states lack it). */
+  purchases: z.array(z.number()).optional(),
   transaction: RunningAverage.nullable(),
   dataUsage: RunningAverage.nullable(),
   /** Time of the last emitted alert per rule (the dedup anchor). */

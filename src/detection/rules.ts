@@ -46,6 +46,7 @@ export interface Evaluation {
 // Most events raise nothing; sharing the empty results keeps the hot path allocation-light.
 const NO_ALERTS: readonly AlertDraft[] = Object.freeze([]);
 const NO_RULES: readonly RuleName[] = Object.freeze([]);
+const NO_TIMES: number[] = [];
 
 interface Hit {
   rule: RuleName;
@@ -78,6 +79,7 @@ export function evaluate(
     logins: state.logins,
     authFailures: state.authFailures,
     apiCalls: state.apiCalls,
+    purchases: state.purchases ?? NO_TIMES,
     transaction: state.transaction,
     dataUsage: state.dataUsage,
     lastAlertAt: state.lastAlertAt,
@@ -101,6 +103,25 @@ export function evaluate(
       }));
       if (!hit) next.transaction = learn(avg, event.amount, settings.averageHorizon);
       else if (avg !== state.transaction) next.transaction = avg;
+      // Velocity: many purchases in minutes (card testing). A late purchase is judged by the others only.
+      const burst = windowCount(
+        state.purchases ?? NO_TIMES,
+        t,
+        latest,
+        settings.transactionBurstWindowSeconds,
+        settings.transactionBurstCount * 2 + 1,
+      );
+      if (burst) {
+        next.purchases = burst.times;
+        if (!hit && burst.count >= settings.transactionBurstCount)
+          hit = {
+            rule: 'transaction_burst',
+            severity: severityForRatio(burst.count / settings.transactionBurstCount),
+            description: `${burst.count} purchases within ${settings.transactionBurstWindowSeconds} s (limit: ${settings.transactionBurstCount}).`,
+            observed: burst.count,
+            threshold: settings.transactionBurstCount,
+          };
+      }
       break;
     }
     case 'data_usage': {

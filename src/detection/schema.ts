@@ -96,6 +96,7 @@ export const RuleName = z.enum([
   'data_usage_spike',
   'auth_failure_burst',
   'api_call_burst',
+  'transaction_burst',
   'manual',
 ]);
 export type RuleName = z.infer<typeof RuleName>;

@@ -17,6 +17,9 @@ export interface RuleSettings {
   /** Strictly more than this many API calls within the window (inclusive) are flagged. */
   apiBurstCount: number;
   apiBurstWindowSeconds: number;
+  /** This many purchases or more within the window (inclusive) are a burst (card testing). */
+  transactionBurstCount: number;
+  transactionBurstWindowSeconds: number;
   /** A second alert for the same customer and rule less than this many seconds away is suppressed. */
   dedupSeconds: number;
   /** A learned (not baseline-seeded) average must have this many samples before its rule can fire. */
@@ -36,6 +39,8 @@ export const DEFAULT_RULE_SETTINGS: RuleSettings = {
   authFailureWindowSeconds: 300,
   apiBurstCount: 20,
   apiBurstWindowSeconds: 60,
+  transactionBurstCount: 8,
+  transactionBurstWindowSeconds: 600,
   dedupSeconds: 60,
   minSamples: 5,
   averageHorizon: 50,
@@ -50,12 +55,18 @@ type RuleConfig = Pick<
   | 'RULE_AUTH_FAILURE_WINDOW_SECONDS'
   | 'RULE_API_BURST_COUNT'
   | 'RULE_API_BURST_WINDOW_SECONDS'
+  | 'RULE_TRANSACTION_BURST_COUNT'
+  | 'RULE_TRANSACTION_BURST_WINDOW_SECONDS'
   | 'ALERT_DEDUP_SECONDS'
 >;
 
 /** Rule settings from the app settings; throws naming the setting when a count would not fit the state. */
 export function ruleSettingsFrom(config: RuleConfig): RuleSettings {
-  for (const key of ['RULE_AUTH_FAILURE_COUNT', 'RULE_API_BURST_COUNT'] as const) {
+  for (const key of [
+    'RULE_AUTH_FAILURE_COUNT',
+    'RULE_API_BURST_COUNT',
+    'RULE_TRANSACTION_BURST_COUNT',
+  ] as const) {
     if (config[key] >= MAX_WINDOW_COUNT)
       throw new RangeError(
         `${key}=${config[key]} is too large: per-customer state keeps at most ${MAX_WINDOW_COUNT} timestamps per window; set it below ${MAX_WINDOW_COUNT}.`,
@@ -70,6 +81,8 @@ export function ruleSettingsFrom(config: RuleConfig): RuleSettings {
     authFailureWindowSeconds: config.RULE_AUTH_FAILURE_WINDOW_SECONDS,
     apiBurstCount: config.RULE_API_BURST_COUNT,
     apiBurstWindowSeconds: config.RULE_API_BURST_WINDOW_SECONDS,
+    transactionBurstCount: config.RULE_TRANSACTION_BURST_COUNT,
+    transactionBurstWindowSeconds: config.RULE_TRANSACTION_BURST_WINDOW_SECONDS,
     dedupSeconds: config.ALERT_DEDUP_SECONDS,
   };
 }

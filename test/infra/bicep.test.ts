@@ -56,6 +56,8 @@ const INTENTIONALLY_UNSET: Record<string, string> = {
   RULE_AUTH_FAILURE_WINDOW_SECONDS: 'detection default',
   RULE_API_BURST_COUNT: 'detection default',
   RULE_API_BURST_WINDOW_SECONDS: 'detection default',
+  RULE_TRANSACTION_BURST_COUNT: 'detection default',
+  RULE_TRANSACTION_BURST_WINDOW_SECONDS: 'detection default',
   ALERT_DEDUP_SECONDS: 'detection default',
   LIVE_RECORD_RETENTION_DAYS: 'live account record bounds: code defaults (src/live/record.ts)',
   LIVE_RECORD_MAX_EVENTS: 'live account record bounds: code defaults',

@@ -8,6 +8,7 @@ import {
   ms,
   num,
   obj,
+  ownDevice,
   str,
   type Analysis,
   type AlertFacts,
@@ -200,13 +201,6 @@ export function analyzeUsage(results: readonly ToolResult[], alert: AlertFacts):
     explanations,
     cited: [...cited].slice(0, 12),
   };
-}
-
-function ownDevice(device: string, context: Record<string, unknown> | undefined): boolean {
-  return (
-    arr(context?.registeredDevices).some((d) => str(obj(d).deviceId) === device) ||
-    arr(context?.knownDevices).some((d) => str(obj(d).device) === device && (num(obj(d).logins) ?? 0) >= 3)
-  );
 }
 
 /** What in the data explains one heavy usage report, if anything. */
