@@ -12,21 +12,27 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({
-  options: {
-    seed: { type: 'string', default: '1' },
-    seeds: { type: 'string' },
-    size: { type: 'string' },
-    'per-variant': { type: 'string' },
-    background: { type: 'string' },
-    model: { type: 'string', default: 'scripted' },
-    out: { type: 'string', default: 'eval-results' },
-    families: { type: 'string' },
-    customers: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-  },
-  strict: true,
-});
+const OPTIONS = {
+  seed: { type: 'string', default: '1' },
+  seeds: { type: 'string' },
+  size: { type: 'string' },
+  'per-variant': { type: 'string' },
+  background: { type: 'string' },
+  model: { type: 'string', default: 'scripted' },
+  out: { type: 'string', default: 'eval-results' },
+  families: { type: 'string' },
+  customers: { type: 'string' },
+  quick: { type: 'boolean', default: false },
+} as const;
+
+const { values } = (() => {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true });
+  } catch (err) {
+    console.error(`eval: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  }
+})();
 
 /** The population the corpus draws its customers from (the app is started with the same). */
 const DATASET_CUSTOMERS = Number(values.customers ?? 3000);
@@ -72,6 +78,7 @@ async function main(): Promise<number> {
     bar.done();
     const card = score(corpus, run);
     card.wallSeconds.total = (performance.now() - t0) / 1000;
+    card.command = commandLine(seed);
     const md = markdown(card);
     const json = `${JSON.stringify({ ...card, appCases: run.cases, alerts: run.alerts }, null, 2)}\n`;
     writeFileSync(path.join(out, `seed-${seed}.json`), json);
@@ -94,10 +101,25 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/** A mistake on the command line: said in one line, without a stack. */
+class UsageError extends Error {}
+
 function positive(raw: string, flag: string): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, not '${raw}'`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, not '${raw}'`);
   return n;
+}
+
+/** The command that reproduces this seed's run (with several seeds, the one seed). */
+function commandLine(seed: number): string {
+  const args: string[] = [];
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--seeds' || argv[i] === '--seed') i++;
+    else if (argv[i]!.startsWith('--seeds=') || argv[i]!.startsWith('--seed=')) continue;
+    else args.push(argv[i]!);
+  }
+  return `npm run eval -- --seed ${seed}${args.length ? ` ${args.join(' ')}` : ''}`;
 }
 
 /** The app settings that select the model (the app picks Azure OpenAI, an OpenAI-compatible endpoint, or scripted). */
@@ -122,7 +144,7 @@ function modelEnv(model: string): Record<string, string> {
         OPENAI_BASE_URL: process.env['OPENAI_BASE_URL'] ?? 'https://api.openai.com/v1',
       };
     default:
-      throw new Error(`--model must be scripted, azure or openai, not '${model}'`);
+      throw new UsageError(`--model must be scripted, azure or openai, not '${model}'`);
   }
 }
 
@@ -150,7 +172,13 @@ function progressBar() {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    console.error(
+      err instanceof UsageError
+        ? `eval: ${err.message}`
+        : err instanceof Error
+          ? (err.stack ?? err.message)
+          : err,
+    );
     process.exit(2);
   },
 );

@@ -14,7 +14,7 @@ export function markdown(s: Scorecard): string {
   lines.push(
     `# Judgement scorecard`,
     '',
-    `\`npm run eval -- --seed ${s.seed} --size ${s.corpusSize}\` · model ${s.model} · ${s.date.slice(0, 16).replace('T', ' ')} UTC · ` +
+    `\`${s.command ?? `npm run eval -- --seed ${s.seed} --size ${s.corpusSize}`}\` · model ${s.model} · ${s.date.slice(0, 16).replace('T', ' ')} UTC · ` +
       `${s.cases.fraud} fraud + ${s.cases.benign} benign look-alike cases (${s.perVariant} per family and customer kind) · ` +
       `${s.cases.background} background customers · ${s.events.toLocaleString('en-US')} events`,
     '',

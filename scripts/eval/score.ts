@@ -94,6 +94,8 @@ export interface Confusion {
 
 export interface Scorecard {
   seed: number;
+  /** The command line that reproduces the run (set by the CLI). */
+  command?: string;
   model: string;
   date: string;
   corpusSize: number;

@@ -97,6 +97,9 @@ export const RuleName = z.enum([
   'auth_failure_burst',
   'api_call_burst',
   'transaction_burst',
+  'export_volume',
+  'cramming',
+  'security_change_chain',
   'manual',
 ]);
 export type RuleName = z.infer<typeof RuleName>;

@@ -23,7 +23,10 @@ export interface SimCustomer {
 }
 
 /** The anomalies the simulator injects: the reference's five rules (card testing is not simulated). */
-export type AnomalyPattern = Exclude<RuleName, 'manual' | 'transaction_burst'>;
+export type AnomalyPattern = Exclude<
+  RuleName,
+  'manual' | 'transaction_burst' | 'export_volume' | 'cramming' | 'security_change_chain'
+>;
 export const ANOMALY_PATTERNS: readonly AnomalyPattern[] = [
   'new_country_login',
   'large_transaction',

@@ -1,11 +1,11 @@
 import { openManual, release, reroute, routeAlerts, routingOf, takeInbox } from '../cases/routing';
 import { config } from '../config';
-import { evaluateBatch, type CustomerBaseline } from '../detection/rules';
+import { evaluateBatch } from '../detection/rules';
 import { ruleSettingsFrom } from '../detection/settings';
 import { customerProfile } from '../durable/entities';
 import { registerEntity } from '../durable/typed';
 import { CustomerProfileOps } from '../names';
-import { customerById } from '../tools';
+import { detectionBaseline } from '../tools';
 
 /**
  * Per-customer detection state and case routing. Operations on one entity run one at a time, so
@@ -14,7 +14,7 @@ import { customerById } from '../tools';
  */
 registerEntity(customerProfile, {
   [CustomerProfileOps.ingest]: (state, { events }, { key }) => {
-    const evaluation = evaluateBatch(state, events, ruleSettingsFrom(config()), baselineOf(key));
+    const evaluation = evaluateBatch(state, events, ruleSettingsFrom(config()), detectionBaseline(key));
     // The rules own the detection fields; the routing fields are carried over as they were.
     const detected = { ...evaluation.state, ...routingOf(state) };
     return routeAlerts(detected, evaluation.alerts);
@@ -26,14 +26,3 @@ registerEntity(customerProfile, {
   [CustomerProfileOps.release]: (state, { caseId }) => release(state, caseId),
   [CustomerProfileOps.get]: (state) => ({ result: state }),
 });
-
-function baselineOf(customerId: string): CustomerBaseline | undefined {
-  const c = customerById(customerId);
-  return c
-    ? {
-        homeCountries: c.homeCountries,
-        avgTransaction: c.avgTransactionUsd,
-        avgDailyMb: c.avgDailyDataGb * 1024,
-      }
-    : undefined;
-}

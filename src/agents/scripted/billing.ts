@@ -306,7 +306,9 @@ function analyzeLiveTransactions(
   const strangers = purchases.filter((i) => !usual.has(i.merchant) && i.amount <= 3 * avg);
   const stranger24h = densest(strangers, 86_400_000);
   if (!cardTesting && stranger24h.length >= 3 && new Set(stranger24h.map((i) => i.merchant)).size >= 2) {
-    score += 0.45;
+    // Within hours is a batch someone put on the account (cramming); over a day it may be errands.
+    const hours = densest(stranger24h, 6 * 3_600_000).length >= 3;
+    score += hours ? 0.6 : 0.45;
     stranger24h.forEach((i) => i.id && cited.add(i.id));
     evidence.push(
       `${stranger24h.length} live charges within a day from ${new Set(stranger24h.map((i) => i.merchant)).size} merchants the customer never used before.`,
