@@ -81,11 +81,6 @@ export async function startRpcChannel(opts: {
     });
   });
 
-  // The app's durable client (axios on Node's keep-alive global agent) drops an idle socket after 5 s,
-  // the server's default too: a request sent on a socket the server is closing fails with ECONNRESET,
-  // and under load (event-loop lag stretches both timers) that surfaced as a 500 from the app. The
-  // server keeps idle sockets longer than any client, so the client always closes first.
-  server.keepAliveTimeout = 65_000;
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
