@@ -37,6 +37,20 @@ const Settings = z.object({
   RULE_AUTH_FAILURE_WINDOW_SECONDS: int(300, 1, 86_400),
   RULE_API_BURST_COUNT: int(20, 1, 100_000),
   RULE_API_BURST_WINDOW_SECONDS: int(60, 1, 86_400),
+  /** Card testing: this many purchases within the window (the reference implementation has no such rule). */
+  RULE_TRANSACTION_BURST_COUNT: int(8, 2, 100_000),
+  RULE_TRANSACTION_BURST_WINDOW_SECONDS: int(600, 1, 86_400),
+  /** Slow-burn exfiltration: calls to bulk-data endpoints within the window (and 3× the busiest day). */
+  RULE_EXPORT_VOLUME_COUNT: int(40, 2, 100_000),
+  RULE_EXPORT_VOLUME_WINDOW_SECONDS: int(21_600, 60, 86_400 * 7),
+  RULE_EXPORT_VOLUME_MULTIPLIER: num(3, 1, 1000),
+  /** Cramming: small charges (USD) from never-used merchants within the window. */
+  RULE_CRAMMING_COUNT: int(3, 2, 1000),
+  RULE_CRAMMING_WINDOW_SECONDS: int(21_600, 60, 86_400 * 7),
+  RULE_CRAMMING_MAX_AMOUNT: num(60, 0.01, 1_000_000),
+  /** Account-takeover chain: different security changes within the window. */
+  RULE_SECURITY_CHAIN_COUNT: int(3, 2, 8),
+  RULE_SECURITY_CHAIN_WINDOW_SECONDS: int(86_400, 60, 86_400 * 30),
   ALERT_DEDUP_SECONDS: int(60, 0, 86_400),
   // The live account record (src/live): retention and caps of each customer's accountActivity entity
   LIVE_RECORD_RETENTION_DAYS: int(30, 1, 365),

@@ -157,6 +157,8 @@ export const CaseDetailSchema = CaseSummarySchema.extend({
           elevated: z.boolean(),
           unexplained: z.array(z.string()),
           explanations: z.array(ExplanationSchema),
+          /** Which explanation (`kind ref`) covered which alert. */
+          coverage: z.array(z.object({ alertId: z.string(), rule: z.string(), by: z.string() })).optional(),
         })
         .optional(),
       /** What changed since the round before, and why (feedback, new alerts, new checks, scores). */

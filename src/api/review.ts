@@ -43,7 +43,7 @@ export function reviewSources(client: df.DurableClient): CaseSources & DecisionS
 
 /**
  * The case's session, and the alerts waiting in its inbox (routed to it, not read yet) as evidence of the
- * next round: the analyst sees a new alert at once, the case weighs it at its next step. A missing or
+ * current round: the analyst sees a new alert at once, the case weighs it at its next step. A missing or
  * unreadable session or profile leaves what could be read.
  */
 async function sessionWithInbox(client: df.DurableClient, caseId: string): Promise<SessionState> {
@@ -54,7 +54,8 @@ async function sessionWithInbox(client: df.DurableClient, caseId: string): Promi
     (a) => !session.evidence.some((e) => e.alert.alertId === a.alertId),
   );
   if (waiting.length === 0) return session;
-  const round = (session.rounds.at(-1)?.round ?? 0) + 1;
+  // The round the analyst is looking at: the latest recorded (the case files it under its own round on reading).
+  const round = session.rounds.at(-1)?.round ?? 1;
   return {
     ...session,
     evidence: [...session.evidence, ...waiting.map((alert) => ({ round, alert, at: alert.detectedAt }))],

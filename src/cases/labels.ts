@@ -42,6 +42,10 @@ export const RULE_LABEL: Record<RuleName, string> = {
   data_usage_spike: 'data usage spike',
   auth_failure_burst: 'burst of failed logins',
   api_call_burst: 'burst of API calls',
+  transaction_burst: 'burst of small payments',
+  export_volume: 'bulk data export over hours',
+  cramming: 'charges from never-used merchants',
+  security_change_chain: 'chain of security changes',
   manual: 'raised by an analyst',
 };
 

@@ -3,7 +3,7 @@ import type { Alert } from '../detection/schema';
 import type { SessionEntry } from '../investigation/session';
 import type { ActionName, Assessment } from '../investigation/types';
 import type { Outcome } from '../review/types';
-import type { StartRoute } from './routing';
+import type { FinalTake, StartRoute } from './routing';
 import type { ActionResult, CaseInput, CaseStatus } from './types';
 
 /**
@@ -32,9 +32,14 @@ export interface Closing {
   action?: ActionResult;
 }
 
-/** What the case waits for: exactly one thing at a time. */
+/**
+ * What the case waits for: exactly one thing at a time. Every outcome is preceded by a read of the inbox
+ * that the profile marks final (src/cases/routing.ts): `act` and `close` always end the reading; `clear`
+ * (auto or by the analyst) ends it only when nothing new was waiting — else the case looks again.
+ */
 export type Phase =
-  | { kind: 'reading'; then: 'investigate' | 'clear' }
+  | { kind: 'reading'; then: 'investigate' }
+  | { kind: 'reading'; then: 'clear' | 'close'; closing: Closing }
   | { kind: 'reading'; then: 'act'; action: ActionName; analyst: string }
   | { kind: 'investigating' }
   | { kind: 'notifying'; deadline: string }
@@ -59,7 +64,7 @@ export interface CaseState {
 
 /** Results of commands, fed back in the order they happened; `at` is the orchestration's clock. */
 export type CaseEvent = { at: string } & (
-  | { type: 'evidence'; alerts: Alert[]; dropped?: number }
+  | { type: 'evidence'; alerts: Alert[]; dropped?: number; final?: boolean }
   | { type: 'investigated'; assessment: Assessment; transcripts: SessionEntry[][] }
   | { type: 'investigationFailed'; error: string }
   | { type: 'notified'; error?: string }
@@ -84,7 +89,7 @@ export type Effect =
   | { kind: 'addEvidence'; input: { alerts: Alert[]; round: number; at: string } };
 
 export type Command =
-  | { kind: 'readEvidence' }
+  | { kind: 'readEvidence'; final?: FinalTake }
   | {
       kind: 'investigate';
       round: number;

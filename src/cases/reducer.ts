@@ -3,6 +3,7 @@ import { AnalystDecision } from '../review/types';
 import type { CaseEvent, CaseState, Command, Effect, Step } from './machine';
 import { initialStatus, withAssessment, withDecision, withEvent } from './status';
 import {
+  afterLastRead,
   applyAction,
   askAnalyst,
   awaited,
@@ -46,7 +47,8 @@ export function commandFor(state: CaseState): Command {
   const { phase, input } = state;
   switch (phase.kind) {
     case 'reading':
-      return { kind: 'readEvidence' };
+      if (phase.then === 'investigate') return { kind: 'readEvidence' };
+      return { kind: 'readEvidence', final: phase.then === 'clear' ? 'ifEmpty' : 'always' };
     case 'investigating':
       return {
         kind: 'investigate',
@@ -106,16 +108,13 @@ export function step(state: CaseState, event: CaseEvent): Step {
       const go = (s: CaseState): Step => ({ state: s, effects });
       if (phase.then === 'investigate') return go({ ...next, phase: { kind: 'investigating' } });
       if (phase.then === 'act') return go(applyAction(next, phase.action, phase.analyst, read.at));
-      // Before clearing: alerts that arrived while the round ran were not part of it — look again.
-      if (counted === 0) {
-        const risk = state.status.risk?.score ?? 0;
-        return go(
-          closing(next, {
-            outcome: 'auto_cleared',
-            detail: `risk ${risk.toFixed(2)} below ${state.input.settings.riskThreshold}`,
-          }),
-        );
-      }
+      // An escalation carries what it read to the human who takes the case over.
+      if (phase.then === 'close') return go(closing(next, phase.closing));
+      // Before clearing: alerts that arrived since the case (or the analyst) last looked — look again.
+      // `final` is the profile's word that nothing was waiting (absent in histories of older builds).
+      if (counted === 0 && read.final !== false) return go(closing(next, phase.closing));
+      // Only repeats of alerts already read: the inbox is empty now, the next read settles it.
+      if (counted === 0) return go(next);
       if (next.status.round < next.input.settings.maxRounds)
         return go({
           ...next,
@@ -123,7 +122,7 @@ export function step(state: CaseState, event: CaseEvent): Step {
             next.status,
             read.at,
             'reinvestigating',
-            { round: next.status.round + 1 },
+            { stage: 'investigating', round: next.status.round + 1, deadline: undefined },
             'new evidence arrived',
           ),
           phase: { kind: 'reading', then: 'investigate' },
@@ -135,7 +134,10 @@ export function step(state: CaseState, event: CaseEvent): Step {
     case 'investigating': {
       if (event.type === 'investigationFailed')
         return none(
-          closing(state, { outcome: 'escalated_failure', detail: `investigation failed: ${event.error}` }),
+          afterLastRead(state, 'close', {
+            outcome: 'escalated_failure',
+            detail: `investigation failed: ${event.error}`,
+          }),
         );
       const { assessment, transcripts, at } = awaited(event, 'investigated', phase);
       const round = state.status.round;
@@ -162,7 +164,8 @@ export function step(state: CaseState, event: CaseEvent): Step {
       // Degraded findings never auto-clear: without evidence, a human decides.
       if (needsReview(assessment, state.input.settings.riskThreshold))
         return { state: askAnalyst(next, at), effects };
-      return { state: { ...next, phase: { kind: 'reading', then: 'clear' } }, effects };
+      const detail = `risk ${assessment.riskScore.toFixed(2)} below ${state.input.settings.riskThreshold}`;
+      return { state: afterLastRead(next, 'clear', { outcome: 'auto_cleared', detail }), effects };
     }
 
     case 'notifying': {
@@ -174,7 +177,10 @@ export function step(state: CaseState, event: CaseEvent): Step {
     case 'awaiting':
       if (event.type === 'deadlinePassed')
         return none(
-          closing(state, { outcome: 'escalated_timeout', detail: `no decision by ${phase.deadline}` }),
+          afterLastRead(state, 'close', {
+            outcome: 'escalated_timeout',
+            detail: `no decision by ${phase.deadline}`,
+          }),
         );
       return onDecision(state, awaited(event, 'decision', phase));
 
@@ -303,10 +309,10 @@ function onDecision(state: CaseState, event: { payload: unknown; at: string }): 
     if (nextAfterReject(round, maxRounds) === 'escalate_max_rounds') {
       const rejected = withEvent(withFeedback.status, at, 'rejected', {}, text, decision.analyst);
       return {
-        state: closing(
-          { ...withFeedback, status: rejected },
-          { outcome: 'escalated_max_rounds', detail: `${maxRounds} rounds rejected` },
-        ),
+        state: afterLastRead({ ...withFeedback, status: rejected }, 'close', {
+          outcome: 'escalated_max_rounds',
+          detail: `${maxRounds} rounds rejected`,
+        }),
         effects,
       };
     }
@@ -330,7 +336,10 @@ function onDecision(state: CaseState, event: { payload: unknown; at: string }): 
   const action = decision.action ?? 'clear';
   if (action === 'clear')
     return none(
-      closing(next, { outcome: 'cleared_by_analyst', detail: `${decision.analyst} cleared the alert` }),
+      afterLastRead(next, 'clear', {
+        outcome: 'cleared_by_analyst',
+        detail: `${decision.analyst} cleared the alert`,
+      }),
     );
   return none({
     ...next,

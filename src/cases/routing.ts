@@ -12,10 +12,14 @@ import { caseIdFor } from './types';
  * The handshake that loses nothing:
  * - an alert for a customer with an open case joins that case's inbox here (the case view shows it as
  *   waiting at once); otherwise it opens a case (deterministic id) and becomes its opening alert;
- * - the case takes its inbox from here before each round, before acting and before clearing;
- * - before its outcome is final the case releases itself here: in the same operation the profile stops
- *   routing to it and hands whatever the case has not taken to the next case, which the closing case
- *   starts. An alert is therefore read by the case it joined, or opens (or joins) the next one;
+ * - the case takes its inbox from here before each round and before any outcome (acting, clearing,
+ *   escalating). Its last take is marked final here, in the same operation: from then on an alert for the
+ *   customer is kept for the next case — the first one opens it (its id follows from that alert), the rest
+ *   join it — and the routing decision names that next case, so the ingest reply tells where the alert
+ *   will be read. A take that may clear ("final if empty") is final only when nothing was waiting;
+ * - when its outcome is decided the case releases itself here: the profile stops routing to it and the
+ *   closing case starts the next case with what was kept for it. An alert is therefore read by the case
+ *   it joined, or opens (or joins) the next one — and the reply names that case;
  * - a manual open is one more routing decision: it opens the case, or is refused naming the open one;
  * - a case that ended without releasing (terminated, failed) is found by the next delivery, which asks
  *   for a reroute: its inbox moves to a new case, once, however many deliveries ask.
@@ -26,7 +30,16 @@ export const MAX_INBOX = 200;
 /** Events kept per inbox alert (the newest; the alert's description says what fired). */
 export const MAX_INBOX_EVENTS = 10;
 
-export type RoutingState = Pick<ProfileState, 'openCaseId' | 'openCaseAlert' | 'inbox' | 'inboxDropped'>;
+export type RoutingState = Pick<
+  ProfileState,
+  'openCaseId' | 'openCaseAlert' | 'inbox' | 'inboxDropped' | 'openCaseClosing' | 'nextCaseAlert'
+>;
+
+/** The routing fields of a profile (what the rules must carry over unchanged). */
+export function routingOf(state: RoutingState): RoutingState {
+  const { openCaseId, openCaseAlert, inbox, inboxDropped, openCaseClosing, nextCaseAlert } = state;
+  return { openCaseId, openCaseAlert, inbox, inboxDropped, openCaseClosing, nextCaseAlert };
+}
 
 /** Who opened a manual case (captured into its input). */
 export const ManualOpen = z.object({ alert: Alert, analyst: z.string() });
@@ -45,6 +58,11 @@ export const AttachRequest = z.object({
   alerts: z.array(Alert).min(1),
   /** The alert that opened the case, in case this delivery is the one that has to start it. */
   opener: Alert.optional(),
+  /**
+   * The case had read its inbox for the last time: these alerts wait for the next case, named here, which
+   * the closing case starts when it releases. The delivery still checks that the closing case runs.
+   */
+  nextCaseId: z.string().optional(),
 });
 export type AttachRequest = z.infer<typeof AttachRequest>;
 
@@ -62,7 +80,22 @@ export const Route = z.object({
 });
 export type Route = z.infer<typeof Route>;
 
-export const Taken = z.object({ alerts: z.array(Alert), dropped: z.number().int().nonnegative() });
+/**
+ * How a take ends the case's reading: `always` — the case acts or escalates next, whatever it reads;
+ * `ifEmpty` — the case clears if nothing was waiting, else it reads on.
+ */
+export const FinalTake = z.enum(['always', 'ifEmpty']);
+export type FinalTake = z.infer<typeof FinalTake>;
+
+export const TakeRequest = z.object({ caseId: z.string(), final: FinalTake.optional() });
+export type TakeRequest = z.infer<typeof TakeRequest>;
+
+export const Taken = z.object({
+  alerts: z.array(Alert),
+  dropped: z.number().int().nonnegative(),
+  /** This was the case's last take: later alerts go to the next case; the case must now close. */
+  final: z.boolean().optional(),
+});
 export type Taken = z.infer<typeof Taken>;
 
 /** The next case a released case must start, with the alerts it had not read. */
@@ -82,6 +115,21 @@ export function routeAlerts<S extends RoutingState>(state: S, alerts: readonly A
   const list = [...alerts];
   const [first, ...rest] = list;
   if (!first) return { state, result: { alerts: list, openCaseId: state.openCaseId } };
+  if (state.openCaseId && state.openCaseClosing) {
+    const kept = keepForNext(state, list);
+    return {
+      state: kept,
+      result: {
+        alerts: list,
+        attach: {
+          caseId: state.openCaseId,
+          alerts: list,
+          ...(kept.nextCaseAlert ? { nextCaseId: caseIdFor(kept.nextCaseAlert.alertId) } : {}),
+        },
+        openCaseId: state.openCaseId,
+      },
+    };
+  }
   if (state.openCaseId) {
     const next = toInbox(state, list);
     return {
@@ -146,9 +194,15 @@ export function reroute<S extends RoutingState>(
     if (!manual) return { state, result: { alerts: [], openCaseId: state.openCaseId } };
     return openManual(state, manual);
   }
-  const unread = state.inbox ?? [];
+  const unread = unreadOf(state);
   const cleared = withCaseClosed(state, closedCaseId);
   if (!manual) return routeAlerts(cleared, unread);
+  if (state.nextCaseAlert) {
+    // Replies already named the next case: it opens as promised, and the manual open is decided after it.
+    const routed = routeAlerts(cleared, unread);
+    const decided = openManual(routed.state, manual);
+    return { state: decided.state, result: { ...routed.result, ...decided.result, alerts: unread } };
+  }
   const opened = openManual(cleared, manual);
   const joined = routeAlerts(opened.state, unread);
   return {
@@ -157,13 +211,26 @@ export function reroute<S extends RoutingState>(
   };
 }
 
-/** The case reads its inbox: what it takes is its to weigh, and leaves the profile. */
-export function takeInbox<S extends RoutingState>(state: S, caseId: string): Decision<S, Taken> {
-  if (state.openCaseId !== caseId) return { state, result: { alerts: [], dropped: 0 } };
+/**
+ * The case reads its inbox: what it takes is its to weigh, and leaves the profile. A final take also marks
+ * the case closing, in the same operation (see the handshake above). A closing case takes nothing more:
+ * what waits is the next case's. A case the profile does not route to has nothing to wait for.
+ */
+export function takeInbox<S extends RoutingState>(
+  state: S,
+  caseId: string,
+  final?: FinalTake,
+): Decision<S, Taken> {
+  if (state.openCaseId !== caseId || state.openCaseClosing)
+    return { state, result: { alerts: [], dropped: 0, ...(final ? { final: true } : {}) } };
   const alerts = state.inbox ?? [];
   const dropped = state.inboxDropped ?? 0;
-  if (alerts.length === 0 && dropped === 0) return { state, result: { alerts, dropped } };
-  return { state: { ...state, inbox: [], inboxDropped: 0 }, result: { alerts, dropped } };
+  const empty = alerts.length === 0 && dropped === 0;
+  const last = final === 'always' || (final === 'ifEmpty' && empty);
+  const result = { alerts, dropped, ...(final ? { final: last } : {}) };
+  if (empty && !last) return { state, result };
+  const taken = empty ? state : { ...state, inbox: [], inboxDropped: 0 };
+  return { state: last ? { ...taken, openCaseClosing: true, nextCaseAlert: null } : taken, result };
 }
 
 /**
@@ -172,7 +239,7 @@ export function takeInbox<S extends RoutingState>(state: S, caseId: string): Dec
  */
 export function release<S extends RoutingState>(state: S, caseId: string): Decision<S, Released> {
   if (state.openCaseId !== caseId) return { state, result: {} };
-  const [first, ...rest] = state.inbox ?? [];
+  const [first, ...rest] = unreadOf(state);
   const cleared = withCaseClosed(state, caseId);
   if (!first) return { state: cleared, result: {} };
   const next = caseIdFor(first.alertId);
@@ -184,7 +251,7 @@ export function release<S extends RoutingState>(state: S, caseId: string): Decis
 
 /** What waits in this case's inbox: alerts routed to it that it has not read yet (shown as they arrive). */
 export function inboxOf(state: RoutingState | undefined, caseId: string): Alert[] {
-  return state?.openCaseId === caseId ? (state.inbox ?? []) : [];
+  return state?.openCaseId === caseId && !state.openCaseClosing ? (state.inbox ?? []) : [];
 }
 
 /** Records the case now open for this customer; another open case stays the open one. */
@@ -196,13 +263,40 @@ export function withOpenCase<S extends RoutingState>(state: S, caseId: string, o
 /** Clears the open case, but only if it is the one named (a stale close changes nothing). */
 export function withCaseClosed<S extends RoutingState>(state: S, caseId: string): S {
   return state.openCaseId === caseId
-    ? { ...state, openCaseId: null, openCaseAlert: null, inbox: [], inboxDropped: 0 }
+    ? {
+        ...state,
+        openCaseId: null,
+        openCaseAlert: null,
+        inbox: [],
+        inboxDropped: 0,
+        openCaseClosing: false,
+        nextCaseAlert: null,
+      }
     : state;
+}
+
+/** Everything routed to the open case and not read by it, the next case's opener first. */
+function unreadOf(state: RoutingState): Alert[] {
+  return [...(state.nextCaseAlert ? [state.nextCaseAlert] : []), ...(state.inbox ?? [])];
+}
+
+/** The open case is closing: the first new alert will open the next case, the others join it. */
+function keepForNext<S extends RoutingState>(state: S, alerts: readonly Alert[]): S {
+  if (state.nextCaseAlert) return toInbox(state, alerts);
+  const known = new Set([state.openCaseAlert?.alertId, ...(state.inbox ?? []).map((a) => a.alertId)]);
+  const [opener, ...rest] = alerts.filter((a) => !known.has(a.alertId));
+  if (!opener) return state;
+  const trimmed = { ...opener, events: opener.events.slice(-MAX_INBOX_EVENTS) };
+  return toInbox({ ...state, nextCaseAlert: trimmed }, rest);
 }
 
 function toInbox<S extends RoutingState>(state: S, alerts: readonly Alert[]): S {
   const inbox = state.inbox ?? [];
-  const known = new Set([state.openCaseAlert?.alertId, ...inbox.map((a) => a.alertId)]);
+  const known = new Set([
+    state.openCaseAlert?.alertId,
+    state.nextCaseAlert?.alertId,
+    ...inbox.map((a) => a.alertId),
+  ]);
   const fresh = alerts
     .filter((a) => !known.has(a.alertId) && (known.add(a.alertId), true))
     .map((a) => ({ ...a, events: a.events.slice(-MAX_INBOX_EVENTS) }));

@@ -46,7 +46,15 @@ export function applyAction(state: CaseState, action: ActionName, analyst: strin
   return { ...state, phase: { kind: 'applying', action, analyst, key, requests } };
 }
 
-/** The outcome is decided; before it is final the case releases the customer's routing. */
+/**
+ * The outcome is decided, pending a last look at the inbox (the profile marks that read final): `close`
+ * ends with this outcome whatever arrived, taking it along; `clear` only if nothing new had arrived.
+ */
+export function afterLastRead(state: CaseState, then: 'clear' | 'close', decided: Closing): CaseState {
+  return { ...state, phase: { kind: 'reading', then, closing: decided } };
+}
+
+/** The outcome is decided and the inbox read for the last time: the case releases the customer's routing. */
 export function closing(state: CaseState, decided: Closing): CaseState {
   return { ...state, phase: { kind: 'releasing', closing: decided } };
 }

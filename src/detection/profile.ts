@@ -9,6 +9,10 @@ import { Alert, RuleName } from './schema';
  */
 export const PROFILE_SCHEMA_VERSION = 1;
 export const MAX_RECENT_LOGINS = 10;
+/** Merchants, devices and security changes remembered per customer (bounded: a few KB at most). */
+export const MAX_KNOWN_MERCHANTS = 60;
+export const MAX_KNOWN_DEVICES = 20;
+export const MAX_SECURITY_CHANGES = 20;
 
 /** Running mean; `seeded` when it started from the customer's baseline rather than from samples. */
 export const RunningAverage = z.object({
@@ -33,6 +37,24 @@ export const ProfileState = z.object({
   /** Auth-failure and API-call times inside their windows, ascending. */
   authFailures: z.array(z.number()),
   apiCalls: z.array(z.number()),
+  /** Purchase times inside the burst window, ascending (optional: older v1 states lack it). */
+  purchases: z.array(z.number()).optional(),
+  /**
+   * The rules added after v1 (optional: older states lack them). Bulk-data call times in the export
+   * window; merchants bought from (first seen) and small charges at never-used ones in the cramming
+   * window; devices seen signing in; security changes in the chain window.
+   */
+  exports: z.array(z.number()).optional(),
+  merchants: z
+    .array(z.object({ m: z.string(), first: z.number() }))
+    .max(MAX_KNOWN_MERCHANTS)
+    .optional(),
+  strangeCharges: z.array(z.number()).optional(),
+  devices: z.array(z.string()).max(MAX_KNOWN_DEVICES).optional(),
+  changes: z
+    .array(z.object({ kind: z.string(), t: z.number() }))
+    .max(MAX_SECURITY_CHANGES)
+    .optional(),
   transaction: RunningAverage.nullable(),
   dataUsage: RunningAverage.nullable(),
   /** Time of the last emitted alert per rule (the dedup anchor). */
@@ -53,6 +75,12 @@ export const ProfileState = z.object({
    */
   inbox: z.array(Alert).optional(),
   inboxDropped: z.number().int().nonnegative().optional(),
+  /**
+   * The open case has read its inbox for the last time: later alerts wait for the next case, opened by
+   * `nextCaseAlert` when the closing case releases (src/cases/routing.ts). Optional: older states lack them.
+   */
+  openCaseClosing: z.boolean().optional(),
+  nextCaseAlert: Alert.nullable().optional(),
 });
 export type ProfileState = z.infer<typeof ProfileState>;
 

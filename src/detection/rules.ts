@@ -1,6 +1,15 @@
 import type { Alert, RuleName, Severity, TelemetryEvent } from './schema';
-import { MAX_RECENT_LOGINS, type ProfileState, type RecentLogin, type RunningAverage } from './profile';
-import type { RuleSettings } from './settings';
+import { isBulkDataEndpoint } from './endpoints';
+import {
+  MAX_KNOWN_DEVICES,
+  MAX_KNOWN_MERCHANTS,
+  MAX_RECENT_LOGINS,
+  MAX_SECURITY_CHANGES,
+  type ProfileState,
+  type RecentLogin,
+  type RunningAverage,
+} from './profile';
+import { MAX_WINDOW_COUNT, type RuleSettings } from './settings';
 import { severityForNewCountry, severityForRatio } from './severity';
 import { compactUtc, eventTimeMs } from './time';
 import { insertSorted, insertTime, maxCountAround } from './windows';
@@ -29,6 +38,11 @@ export interface CustomerBaseline {
   homeCountries?: readonly string[];
   avgTransaction?: number;
   avgDailyMb?: number;
+  /** Merchants the customer bought from, and devices registered or signing in, in the shipped history. */
+  merchants?: readonly string[];
+  devices?: readonly string[];
+  /** The most calls to bulk-data endpoints on any one day of the history. */
+  bulkCallsPerDay?: number;
 }
 
 /** An alert as the rules raise it: the Alert schema plus the numbers behind it. */
@@ -46,6 +60,7 @@ export interface Evaluation {
 // Most events raise nothing; sharing the empty results keeps the hot path allocation-light.
 const NO_ALERTS: readonly AlertDraft[] = Object.freeze([]);
 const NO_RULES: readonly RuleName[] = Object.freeze([]);
+const NO_TIMES: number[] = [];
 
 interface Hit {
   rule: RuleName;
@@ -78,6 +93,12 @@ export function evaluate(
     logins: state.logins,
     authFailures: state.authFailures,
     apiCalls: state.apiCalls,
+    purchases: state.purchases ?? NO_TIMES,
+    exports: state.exports ?? NO_TIMES,
+    merchants: state.merchants ?? NO_MERCHANTS,
+    strangeCharges: state.strangeCharges ?? NO_TIMES,
+    devices: state.devices ?? NO_STRINGS,
+    changes: state.changes ?? NO_CHANGES,
     transaction: state.transaction,
     dataUsage: state.dataUsage,
     lastAlertAt: state.lastAlertAt,
@@ -91,6 +112,18 @@ export function evaluate(
     case 'login': {
       hit = newCountryHit(state.logins, event.country, event.success, t, settings, baseline);
       if (event.success) next.logins = insertLogin(state.logins, { country: event.country, t });
+      if (event.success && event.device) {
+        const known = next.devices ?? NO_STRINGS;
+        const own = baseline?.devices ?? NO_STRINGS;
+        if (!known.includes(event.device) && !own.includes(event.device)) {
+          next.devices = [...known, event.device].slice(-MAX_KNOWN_DEVICES);
+          // A first device of a customer nothing is known about yet is not "new".
+          if (known.length > 0 || own.length > 0) {
+            const chain = chainHit(next, 'device', t, latest, settings);
+            hit ??= chain;
+          }
+        }
+      }
       break;
     }
     case 'transaction': {
@@ -101,6 +134,33 @@ export function evaluate(
       }));
       if (!hit) next.transaction = learn(avg, event.amount, settings.averageHorizon);
       else if (avg !== state.transaction) next.transaction = avg;
+      // Velocity: many purchases in minutes (card testing). A late purchase is judged by the others only.
+      const burst = windowCount(
+        state.purchases ?? NO_TIMES,
+        t,
+        latest,
+        settings.transactionBurstWindowSeconds,
+        settings.transactionBurstCount * 2 + 1,
+      );
+      if (burst) {
+        next.purchases = burst.times;
+        if (!hit && burst.count >= settings.transactionBurstCount)
+          hit = {
+            rule: 'transaction_burst',
+            severity: severityForRatio(burst.count / settings.transactionBurstCount),
+            description: `${burst.count} purchases within ${settings.transactionBurstWindowSeconds} s (limit: ${settings.transactionBurstCount}).`,
+            observed: burst.count,
+            threshold: settings.transactionBurstCount,
+          };
+      }
+      if ((event.kind ?? 'purchase') === 'purchase') {
+        const cramming = crammingHit(state, next, event, t, latest, settings, baseline);
+        hit ??= cramming;
+      }
+      break;
+    }
+    case 'account_change': {
+      if (event.change !== 'mfa_enabled') hit = chainHit(next, event.change, t, latest, settings);
       break;
     }
     case 'data_usage': {
@@ -145,20 +205,23 @@ export function evaluate(
         settings.apiBurstWindowSeconds,
         settings.apiBurstCount * 2 + 2,
       );
-      if (!w) {
-        next.lateEvents = state.lateEvents + 1;
-        break;
+      if (!w) next.lateEvents = state.lateEvents + 1;
+      else {
+        next.apiCalls = w.times;
+        const count = w.count;
+        if (count > settings.apiBurstCount)
+          hit = {
+            rule: 'api_call_burst',
+            severity: severityForRatio(count / settings.apiBurstCount),
+            description: `${count} API calls within ${settings.apiBurstWindowSeconds} s (more than ${settings.apiBurstCount} is a burst).`,
+            observed: count,
+            threshold: settings.apiBurstCount,
+          };
       }
-      next.apiCalls = w.times;
-      const count = w.count;
-      if (count > settings.apiBurstCount)
-        hit = {
-          rule: 'api_call_burst',
-          severity: severityForRatio(count / settings.apiBurstCount),
-          description: `${count} API calls within ${settings.apiBurstWindowSeconds} s (more than ${settings.apiBurstCount} is a burst).`,
-          observed: count,
-          threshold: settings.apiBurstCount,
-        };
+      if (isBulkDataEndpoint(event.endpoint)) {
+        const bulk = exportHit(state, next, event.endpoint, t, latest, settings, baseline);
+        hit ??= bulk;
+      }
       break;
     }
   }
@@ -172,6 +235,127 @@ export function evaluate(
   }
   next.lastAlertAt = { ...state.lastAlertAt, [hit.rule]: last === undefined || t > last ? t : last };
   return { state: next, alerts: [draft(event, t, hit)], suppressed: NO_RULES };
+}
+
+const NO_STRINGS: string[] = [];
+const NO_MERCHANTS: NonNullable<ProfileState['merchants']> = [];
+const NO_CHANGES: NonNullable<ProfileState['changes']> = [];
+
+/** The rules added after v1 alert at most once per window: the case they open reads what follows. */
+function quietSince(state: ProfileState, rule: RuleName, t: number, windowSeconds: number): boolean {
+  const last = state.lastAlertAt[rule];
+  return last === undefined || Math.abs(t - last) >= windowSeconds * 1000;
+}
+
+/**
+ * Cramming: small charges from merchants the customer never used (not in the shipped history, first seen
+ * within the window), several within hours. Judged only once something is known of the customer's shops.
+ */
+function crammingHit(
+  state: ProfileState,
+  next: ProfileState,
+  event: { merchant: string; amount: number },
+  t: number,
+  latest: number,
+  settings: RuleSettings,
+  baseline: CustomerBaseline | undefined,
+): Hit | undefined {
+  const windowMs = settings.crammingWindowSeconds * 1000;
+  const known = state.merchants ?? NO_MERCHANTS;
+  const seen = known.find((x) => x.m === event.merchant);
+  const usual = baseline?.merchants?.includes(event.merchant) ?? false;
+  if (!seen && !usual)
+    next.merchants = [...known, { m: event.merchant, first: t }].slice(-MAX_KNOWN_MERCHANTS);
+  const established = (baseline?.merchants?.length ?? 0) > 0 || known.some((x) => x.first < t - windowMs);
+  const never = !usual && (!seen || seen.first >= t - windowMs);
+  if (!never || !established || event.amount > settings.crammingMaxAmount) return undefined;
+  const n = settings.crammingCount;
+  const w = windowCount(
+    state.strangeCharges ?? NO_TIMES,
+    t,
+    latest,
+    settings.crammingWindowSeconds,
+    n * 2 + 1,
+  );
+  if (!w) return undefined;
+  next.strangeCharges = w.times;
+  if (w.count < n || !quietSince(state, 'cramming', t, settings.crammingWindowSeconds)) return undefined;
+  return {
+    rule: 'cramming',
+    severity: severityForRatio(w.count / n),
+    description: `${w.count} charges of at most $${settings.crammingMaxAmount} from merchants the customer never used, within ${duration(settings.crammingWindowSeconds)} (limit: ${n}).`,
+    observed: w.count,
+    threshold: n,
+  };
+}
+
+/**
+ * Slow-burn exfiltration: calls to endpoints that hand out account data in bulk, counted over hours, above
+ * both the setting and a multiple of the customer's own busiest day of such calls.
+ */
+function exportHit(
+  state: ProfileState,
+  next: ProfileState,
+  endpoint: string,
+  t: number,
+  latest: number,
+  settings: RuleSettings,
+  baseline: CustomerBaseline | undefined,
+): Hit | undefined {
+  const limit = Math.max(
+    settings.exportVolumeCount,
+    Math.ceil(settings.exportVolumeMultiplier * (baseline?.bulkCallsPerDay ?? 0)),
+  );
+  const cap = Math.min(MAX_WINDOW_COUNT, limit * 2 + 1);
+  const w = windowCount(state.exports ?? NO_TIMES, t, latest, settings.exportVolumeWindowSeconds, cap);
+  if (!w) return undefined;
+  next.exports = w.times;
+  if (w.count < limit || !quietSince(state, 'export_volume', t, settings.exportVolumeWindowSeconds))
+    return undefined;
+  const ratio = w.count / limit;
+  return {
+    rule: 'export_volume',
+    // Account data leaving in bulk is never routine: at least high.
+    severity: ratio >= 3 ? 'critical' : 'high',
+    description: `${w.count} calls to bulk-data endpoints (latest ${endpoint.slice(0, 100)}) within ${duration(settings.exportVolumeWindowSeconds)} (limit: ${limit}).`,
+    observed: w.count,
+    threshold: limit,
+  };
+}
+
+const WEAKENING = new Set(['mfa', 'sim_change', 'email_change']);
+
+/**
+ * Account-takeover chain: different security changes within hours (password, MFA off or weaker, e-mail,
+ * address, SIM, a new device). `kind` is the change (or `device` for a new device signing in).
+ */
+function chainHit(
+  next: ProfileState,
+  kind: string,
+  t: number,
+  latest: number,
+  settings: RuleSettings,
+): Hit | undefined {
+  const windowMs = settings.securityChainWindowSeconds * 1000;
+  const link =
+    kind === 'mfa_disabled' || kind === 'mfa_downgraded'
+      ? 'mfa'
+      : kind === 'device_registered'
+        ? 'device'
+        : kind;
+  const kept = (next.changes ?? NO_CHANGES).filter((c) => c.t >= latest - windowMs);
+  next.changes = [...kept, { kind: link, t }].sort((a, b) => a.t - b.t).slice(-MAX_SECURITY_CHANGES);
+  const kinds = [...new Set(next.changes.filter((c) => Math.abs(c.t - t) <= windowMs).map((c) => c.kind))];
+  const n = settings.securityChainCount;
+  if (kinds.length < n || !quietSince(next, 'security_change_chain', t, settings.securityChainWindowSeconds))
+    return undefined;
+  return {
+    rule: 'security_change_chain',
+    severity: kinds.length >= n + 2 ? 'critical' : kinds.some((k) => WEAKENING.has(k)) ? 'high' : 'medium',
+    description: `${kinds.length} different security changes within ${duration(settings.securityChainWindowSeconds)}: ${kinds.join(', ')} (limit: ${n}).`,
+    observed: kinds.length,
+    threshold: n,
+  };
 }
 
 /**

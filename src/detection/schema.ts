@@ -96,6 +96,10 @@ export const RuleName = z.enum([
   'data_usage_spike',
   'auth_failure_burst',
   'api_call_burst',
+  'transaction_burst',
+  'export_volume',
+  'cramming',
+  'security_change_chain',
   'manual',
 ]);
 export type RuleName = z.infer<typeof RuleName>;

@@ -22,7 +22,11 @@ export interface SimCustomer {
   avgDailyMb: number;
 }
 
-export type AnomalyPattern = Exclude<RuleName, 'manual'>;
+/** The anomalies the simulator injects: the reference's five rules (card testing is not simulated). */
+export type AnomalyPattern = Exclude<
+  RuleName,
+  'manual' | 'transaction_burst' | 'export_volume' | 'cramming' | 'security_change_chain'
+>;
 export const ANOMALY_PATTERNS: readonly AnomalyPattern[] = [
   'new_country_login',
   'large_transaction',

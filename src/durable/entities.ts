@@ -6,7 +6,7 @@ import { CaseSession, migrateSession, SessionEntry } from '../investigation/sess
 import { Assessment } from '../investigation/types';
 import { loadLiveRecord, type LiveRecordState } from '../live/record';
 import { AccountActivityOps, AccountLedgerOps, CaseSessionOps, CustomerProfileOps, Entities } from '../names';
-import { ManualOpen, Released, Route, Taken } from '../cases/routing';
+import { ManualOpen, Released, Route, Taken, TakeRequest } from '../cases/routing';
 import { defineEntity, operation, parseAt } from './typed';
 
 /**
@@ -32,7 +32,8 @@ export const customerProfile = defineEntity({
       z.object({ closedCaseId: z.string(), manual: ManualOpen.optional() }),
       Route,
     ),
-    [CustomerProfileOps.take]: operation(CaseRef, Taken),
+    /** The case reads its inbox; a final take marks it closing (src/cases/routing.ts). */
+    [CustomerProfileOps.take]: operation(TakeRequest, Taken),
     [CustomerProfileOps.release]: operation(CaseRef, Released),
     [CustomerProfileOps.get]: operation(none, ProfileState),
   },

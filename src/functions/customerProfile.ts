@@ -1,11 +1,11 @@
-import { openManual, release, reroute, routeAlerts, takeInbox } from '../cases/routing';
+import { openManual, release, reroute, routeAlerts, routingOf, takeInbox } from '../cases/routing';
 import { config } from '../config';
-import { evaluateBatch, type CustomerBaseline } from '../detection/rules';
+import { evaluateBatch } from '../detection/rules';
 import { ruleSettingsFrom } from '../detection/settings';
 import { customerProfile } from '../durable/entities';
 import { registerEntity } from '../durable/typed';
 import { CustomerProfileOps } from '../names';
-import { customerById } from '../tools';
+import { detectionBaseline } from '../tools';
 
 /**
  * Per-customer detection state and case routing. Operations on one entity run one at a time, so
@@ -14,32 +14,15 @@ import { customerById } from '../tools';
  */
 registerEntity(customerProfile, {
   [CustomerProfileOps.ingest]: (state, { events }, { key }) => {
-    const evaluation = evaluateBatch(state, events, ruleSettingsFrom(config()), baselineOf(key));
+    const evaluation = evaluateBatch(state, events, ruleSettingsFrom(config()), detectionBaseline(key));
     // The rules own the detection fields; the routing fields are carried over as they were.
-    const detected = {
-      ...evaluation.state,
-      openCaseId: state.openCaseId,
-      openCaseAlert: state.openCaseAlert,
-      inbox: state.inbox,
-      inboxDropped: state.inboxDropped,
-    };
+    const detected = { ...evaluation.state, ...routingOf(state) };
     return routeAlerts(detected, evaluation.alerts);
   },
   [CustomerProfileOps.route]: (state, { alerts }) => routeAlerts(state, alerts),
   [CustomerProfileOps.openManual]: (state, open) => openManual(state, open),
   [CustomerProfileOps.reroute]: (state, { closedCaseId, manual }) => reroute(state, closedCaseId, manual),
-  [CustomerProfileOps.take]: (state, { caseId }) => takeInbox(state, caseId),
+  [CustomerProfileOps.take]: (state, { caseId, final }) => takeInbox(state, caseId, final),
   [CustomerProfileOps.release]: (state, { caseId }) => release(state, caseId),
   [CustomerProfileOps.get]: (state) => ({ result: state }),
 });
-
-function baselineOf(customerId: string): CustomerBaseline | undefined {
-  const c = customerById(customerId);
-  return c
-    ? {
-        homeCountries: c.homeCountries,
-        avgTransaction: c.avgTransactionUsd,
-        avgDailyMb: c.avgDailyDataGb * 1024,
-      }
-    : undefined;
-}

@@ -16,6 +16,8 @@ import { Explanation, type ExplanationKind } from './types';
 const DAY_MS = 86_400_000;
 /** Devices seen in history before this many days ago count as the customer's own. */
 const KNOWN_BEFORE_DAYS = 14;
+/** How far back the sign-in before a travelled one is looked for (a long-haul flight and then some). */
+const TRAVEL_LOOKBACK_MS = 24 * 3_600_000;
 
 interface Facts {
   view: DatasetView;
@@ -68,7 +70,13 @@ function covered(kind: ExplanationKind, ref: string, alert: Alert, f: Facts): bo
       const to = Date.parse(`${n.to}T00:00:00Z`) + DAY_MS;
       return located.every(({ e, c }) => {
         const t = Date.parse(e.timestamp);
-        return n.countries.includes(c) && t >= from && t < to && ownDevice(deviceOf(e), f);
+        const inForce = t >= from && t < to;
+        return (
+          n.countries.includes(c) &&
+          inForce &&
+          ownDevice(deviceOf(e), f) &&
+          cameFrom(e, new Set([...f.home, ...n.countries]), f)
+        );
       });
     }
     case 'registered_device':
@@ -90,7 +98,13 @@ function covered(kind: ExplanationKind, ref: string, alert: Alert, f: Facts): bo
         .securityEventsOf(f.customerId)
         .filter((e) => e.type === 'login' && e.success && e.country === ref && ownDevice(e.device, f));
       if (logins.length < 3) return false;
-      return events.every((e) => e.type === 'login' && e.country === ref && ownDevice(deviceOf(e), f));
+      return events.every(
+        (e) =>
+          e.type === 'login' &&
+          e.country === ref &&
+          ownDevice(deviceOf(e), f) &&
+          cameFrom(e, new Set([...f.home, ref]), f),
+      );
     }
     case 'usual_merchant': {
       const past = f.view
@@ -177,6 +191,22 @@ function covered(kind: ExplanationKind, ref: string, alert: Alert, f: Facts): bo
       });
     }
   }
+}
+
+/**
+ * A reason to be in one country says nothing about the sign-in just before it: a notice for FR does not
+ * explain a login from BR forty minutes earlier, nor the impossible trip between them. A sign-in is
+ * explained only when the customer's previous successful sign-in (within TRAVEL_LOOKBACK_MS) was from a
+ * place the same reason covers (home, or a country on the same notice / the same known place).
+ */
+function cameFrom(e: TelemetryEvent, places: ReadonlySet<string>, f: Facts): boolean {
+  if (e.type !== 'login') return true;
+  const t = Date.parse(e.timestamp);
+  let before: { t: number; country: string } | undefined;
+  for (const x of f.live)
+    if (x.event.type === 'login' && x.event.success && x.t < t && x.t >= t - TRAVEL_LOOKBACK_MS)
+      if (!before || x.t > before.t) before = { t: x.t, country: x.event.country };
+  return !before || before.country === e.country || places.has(before.country);
 }
 
 function countryOf(e: TelemetryEvent): string | undefined {

@@ -101,6 +101,11 @@ export const Assessment = z.object({
       elevated: z.boolean(),
       unexplained: z.array(z.string()),
       explanations: z.array(Explanation),
+      /** Which explanation covered which alert (`kind ref`); rounds of older builds have none. */
+      coverage: z
+        .array(z.object({ alertId: z.string(), rule: z.string(), by: z.string() }))
+        .max(50)
+        .optional(),
     })
     .optional(),
 });

@@ -12,7 +12,8 @@ const DELIVERY_RETRY = new df.RetryOptions(2_000, 5);
  * Carries out a routing decision of the customerProfile entity through the startCase activity. When the
  * target case turns out to have ended without releasing its routing (terminated, failed), the profile
  * routes its unread alerts again — one entity operation, so racing deliveries agree on one replacement.
- * Returns the decision that was finally carried out.
+ * Returns the decision that was finally carried out: when the target had released its routing (nothing
+ * to route again), the alerts went where the first decision said (read by it, or handed to its successor).
  */
 export function* deliver(
   context: OrchestrationContext,
@@ -29,15 +30,23 @@ export function* deliver(
       { retry: DELIVERY_RETRY },
     );
     if (!out.finishedCaseId) return route;
-    route = yield* callEntity(context, customerProfile, customerId, CustomerProfileOps.reroute, {
+    const rerouted = yield* callEntity(context, customerProfile, customerId, CustomerProfileOps.reroute, {
       closedCaseId: out.finishedCaseId,
       ...(manual ? { manual } : {}),
     });
+    if (!rerouted.startCase && !rerouted.attach && !rerouted.refused) return route;
+    route = rerouted;
   }
   return route;
 }
 
-/** The case a decision sent its alerts to. */
+/** The case that reads the alerts of a decision. */
 export function targetOf(route: Route): string | undefined {
-  return route.startCase?.caseId ?? route.attach?.caseId ?? route.openCaseId ?? undefined;
+  return (
+    route.attach?.nextCaseId ??
+    route.startCase?.caseId ??
+    route.attach?.caseId ??
+    route.openCaseId ??
+    undefined
+  );
 }

@@ -23,7 +23,13 @@ export function* ingestTelemetryOrchestrator(
     events: input.events,
   });
   const carried = yield* deliver(context, input.customerId, decided);
+  // The reply names the case that reads the alerts: the one they opened or joined — or, when the open
+  // case had read its inbox for the last time, the next case they open or join (see src/cases/routing.ts).
   const target = targetOf(carried);
+  const ours = new Set(decided.alerts.map((a) => a.alertId));
+  const start = carried.startCase;
+  const opened =
+    start && !carried.attach?.nextCaseId && ours.has(start.alert.alertId) ? start.caseId : undefined;
   return {
     alerts: decided.alerts.map((a) => ({
       alertId: a.alertId,
@@ -31,7 +37,7 @@ export function* ingestTelemetryOrchestrator(
       severity: a.severity,
       customerId: a.customerId,
     })),
-    ...(decided.startCase ? { caseId: decided.startCase.caseId } : {}),
-    ...(decided.attach && target ? { attachedToCaseId: target } : {}),
+    ...(opened ? { caseId: opened } : {}),
+    ...(target && (carried.attach || target !== opened) ? { attachedToCaseId: target } : {}),
   };
 }

@@ -53,8 +53,10 @@ export function* investigateCaseOrchestrator(
       case 'readEvidence': {
         const taken = yield* callEntity(context, customerProfile, customerId, CustomerProfileOps.take, {
           caseId,
+          ...(command.final ? { final: command.final } : {}),
         });
-        return { type: 'evidence', alerts: taken.alerts, dropped: taken.dropped, at: now() };
+        const { alerts, dropped, final } = taken;
+        return { type: 'evidence', alerts, dropped, ...(final !== undefined ? { final } : {}), at: now() };
       }
 
       case 'investigate':

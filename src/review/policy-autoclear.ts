@@ -1,25 +1,37 @@
 import type { RuleName, Severity } from '../detection/schema';
-import type { Explanation } from '../investigation/types';
+import type { Explanation, ExplanationKind, SpecialistName } from '../investigation/types';
 
 /**
  * The auto-clear policy: when a case may close itself without an analyst. Pure and deterministic (the
  * orchestration's decision rests on it); tested at every boundary in test/unit/review/policy-autoclear.test.ts.
  *
- * A case may clear itself only when all of these hold:
- *  1. no finding is degraded (a fallback score without tool evidence never clears);
- *  2. the aggregate risk is a number below the threshold;
- *  3. when the case is *elevated* — one of its alerts is critical, or two or more different rules fired
- *     (corroborating signals) — every alert is covered by a concrete benign explanation found in the data
- *     and verified by code (a travel notice, a registered or known device, the customer's own history of
- *     such spending, API use or data use…). A low score alone never clears a multi-signal pattern.
- * A single non-critical alert below the threshold clears on the score (its explanation is shown if any).
- * Manual alerts count like rule alerts; a manual alert's rule does not corroborate anything by itself.
+ * A *signal* is one alert of the case. A *strong* signal is an alert of severity high or critical, or any
+ * alert of a case where two or more different rules fired (they corroborate each other). A signal is
+ * *covered* only by a verified explanation (code checked it against the data) of a kind that can explain
+ * that rule (EXPLAINS below): a travel notice explains where a sign-in came from, not a burst of failed
+ * passwords; a registered device explains a data spike on that phone, not a sign-in from a new country;
+ * the customer's history at a merchant explains the amount spent there, not a refund or card testing.
+ *
+ * A case clears itself only when every rule below lets it, checked in this order:
+ *  R1 no finding is degraded (a fallback score without tool evidence never clears);
+ *  R2 the aggregate risk is a number below the threshold;
+ *  R3 no evidence-backed specialist finding is at or above the threshold — specialists score after weighing
+ *     the explanations they found, so a strong finding is unexplained evidence however the mean dilutes it;
+ *  R4 every strong signal (high/critical alert; every alert when two rules corroborate) is covered.
+ * Otherwise a single medium or low alert below the threshold clears on the score; the explanation that
+ * covers it, if any, is shown. A manual alert corroborates nothing and is strong only when critical.
  */
 
 export interface PolicyAlert {
   alertId: string;
   rule: RuleName;
   severity: Severity;
+}
+
+export interface PolicyFinding {
+  specialist: SpecialistName;
+  riskScore: number;
+  degraded: boolean;
 }
 
 export interface ClearanceInput {
@@ -31,19 +43,56 @@ export interface ClearanceInput {
   alerts: readonly PolicyAlert[];
   /** Verified explanations (with the alert ids each covers). */
   explanations: readonly Explanation[];
+  /** The round's specialist findings (their scores; R3). Absent from rounds scheduled by older builds. */
+  findings?: readonly PolicyFinding[];
+}
+
+/** Which explanation covered which signal, as the case view shows it. */
+export interface Coverage {
+  alertId: string;
+  rule: RuleName;
+  /** `kind ref` of the explanation. */
+  by: string;
 }
 
 export interface Clearance {
   autoClear: boolean;
   /** One sentence the case view shows: why it cleared, or why a human must look. */
   reason: string;
-  /** Critical alert or two corroborating rules. */
+  /** Some signal is strong: a high or critical alert, two corroborating rules, or a strong finding. */
   elevated: boolean;
-  /** Alerts (`rule alertId`) no explanation covers, when that is what keeps the case open. */
+  /** Alerts (`rule alertId`) no matching explanation covers, when that is what keeps the case open. */
   unexplained: string[];
-  /** The explanations the decision rests on (those covering at least one alert). */
+  /** The explanations the decision rests on (those covering at least one alert they can explain). */
   explanations: Explanation[];
+  /** Per alert, the explanation that covers it. */
+  coverage: Coverage[];
 }
+
+/** Which kinds of explanation can explain which rule's signal. A rule missing here is never explained. */
+export const EXPLAINS: Readonly<Record<RuleName, readonly ExplanationKind[]>> = {
+  new_country_login: ['travel_notice', 'known_location'],
+  auth_failure_burst: ['self_service_reset'],
+  large_transaction: ['usual_merchant', 'matching_purchase', 'travel_notice'],
+  transaction_burst: [],
+  data_usage_spike: ['registered_device', 'usage_history', 'hotspot_pass', 'travel_notice'],
+  api_call_burst: ['api_history'],
+  export_volume: ['api_history'],
+  cramming: [],
+  security_change_chain: [],
+  manual: [
+    'travel_notice',
+    'registered_device',
+    'known_device',
+    'known_location',
+    'usual_merchant',
+    'matching_purchase',
+    'api_history',
+    'usage_history',
+    'hotspot_pass',
+    'self_service_reset',
+  ],
+};
 
 const KIND_TEXT: Record<Explanation['kind'], string> = {
   travel_notice: 'travel notice',
@@ -62,69 +111,106 @@ export function describeExplanation(e: Explanation): string {
   return `${KIND_TEXT[e.kind]} ${e.ref}`;
 }
 
+/** Two or more different rules (manual excluded) fired: each corroborates the other. */
+export function corroborated(alerts: readonly PolicyAlert[]): boolean {
+  return new Set(alerts.filter((a) => a.rule !== 'manual').map((a) => a.rule)).size >= 2;
+}
+
+/**
+ * Alerts that need a matching explanation before the case may clear (R4). A manual alert measured
+ * nothing (its default severity, high, asks for a look): the findings judge it (R3), and only a critical
+ * one needs an explanation of its own.
+ */
+export function strongSignals(alerts: readonly PolicyAlert[]): PolicyAlert[] {
+  if (corroborated(alerts)) return [...alerts];
+  return alerts.filter((a) =>
+    a.rule === 'manual' ? a.severity === 'critical' : a.severity === 'high' || a.severity === 'critical',
+  );
+}
+
 export function isElevated(alerts: readonly PolicyAlert[]): boolean {
-  const rules = new Set(alerts.filter((a) => a.rule !== 'manual').map((a) => a.rule));
-  return alerts.some((a) => a.severity === 'critical') || rules.size >= 2;
+  return strongSignals(alerts).length > 0;
+}
+
+/** Per alert, the first verified explanation that covers it and can explain its rule. */
+export function coverageOf(alerts: readonly PolicyAlert[], explanations: readonly Explanation[]): Coverage[] {
+  return alerts.flatMap((a) => {
+    const e = explanations.find((x) => x.covers.includes(a.alertId) && EXPLAINS[a.rule].includes(x.kind));
+    return e ? [{ alertId: a.alertId, rule: a.rule, by: `${e.kind} ${e.ref}` }] : [];
+  });
 }
 
 export function clearanceFor(input: ClearanceInput): Clearance {
   const alerts = dedupe(input.alerts);
-  const elevated = isElevated(alerts);
-  const covered = new Set(input.explanations.flatMap((e) => e.covers));
-  const relevant = input.explanations.filter((e) =>
-    e.covers.some((id) => alerts.some((a) => a.alertId === id)),
+  const coverage = coverageOf(alerts, input.explanations);
+  const relevant = input.explanations.filter((e) => coverage.some((c) => c.by === `${e.kind} ${e.ref}`));
+  const strongFindings = (input.findings ?? []).filter(
+    (f) => !f.degraded && Number.isFinite(f.riskScore) && f.riskScore >= input.threshold,
   );
-  const unexplained = alerts.filter((a) => !covered.has(a.alertId)).map((a) => `${a.rule} ${a.alertId}`);
-  const base = { elevated, explanations: relevant };
+  const strong = strongSignals(alerts);
+  const elevated = strong.length > 0 || strongFindings.length > 0;
+  const base = { elevated, explanations: relevant, coverage };
+  const held = (reason: string, unexplained: string[] = []): Clearance => ({
+    ...base,
+    autoClear: false,
+    unexplained,
+    reason,
+  });
   const risk = Number.isFinite(input.riskScore) ? input.riskScore.toFixed(2) : String(input.riskScore);
 
   if (input.degraded)
-    return {
-      ...base,
-      autoClear: false,
-      unexplained: [],
-      reason: 'A finding is degraded (a fallback score no tool evidence backs): a human decides.',
-    };
-  if (!Number.isFinite(input.riskScore))
-    return { ...base, autoClear: false, unexplained: [], reason: `Risk is not a number (${risk}).` };
+    return held('A finding is degraded (a fallback score no tool evidence backs): a human decides.');
+  if (!Number.isFinite(input.riskScore)) return held(`Risk is not a number (${risk}).`);
   if (input.riskScore >= input.threshold)
-    return {
-      ...base,
-      autoClear: false,
-      unexplained: [],
-      reason: `Risk ${risk} is at or above the threshold ${input.threshold}.`,
-    };
-  const because = relevant.length ? `; explained by ${relevant.map(describeExplanation).join(', ')}` : '';
-  if (!elevated)
+    return held(`Risk ${risk} is at or above the threshold ${input.threshold}.`);
+  if (strongFindings.length > 0)
+    return held(
+      `Risk ${risk} is below the threshold, but ${strongFindings
+        .map((f) => `${f.specialist} found ${f.riskScore.toFixed(2)}`)
+        .join(
+          ' and ',
+        )} (at or above ${input.threshold}) after weighing the explanations it found: a human decides.`,
+    );
+  const covered = new Set(coverage.map((c) => c.alertId));
+  const unexplained = strong.filter((a) => !covered.has(a.alertId)).map((a) => `${a.rule} ${a.alertId}`);
+  const because = coverage.length
+    ? `; ${coverage.map((c) => `${c.rule} explained by ${describeCoverage(c, relevant)}`).join(', ')}`
+    : '';
+  if (strong.length === 0)
     return {
       ...base,
       autoClear: true,
       unexplained: [],
-      reason: `Risk ${risk} is below the threshold ${input.threshold} on a single non-critical signal${because}.`,
+      reason: `Risk ${risk} is below the threshold ${input.threshold} on ${alerts.length ? 'medium or low signals only' : 'no alert'}${because}.`,
     };
   const why = elevatedWhy(alerts);
   if (unexplained.length > 0)
-    return {
-      ...base,
-      autoClear: false,
+    return held(
+      `Risk ${risk} is below the threshold, but ${why} and no benign explanation found in the data that can ` +
+        `explain ${unexplained.length === strong.length && strong.length > 1 ? 'them covers any of them' : `it covers ${unexplained.join(', ')}`}: a human decides.`,
       unexplained,
-      reason:
-        `Risk ${risk} is below the threshold, but ${why} and no benign explanation found in the data covers ` +
-        `${unexplained.length === alerts.length ? 'any of them' : unexplained.join(', ')}: a human decides.`,
-    };
+    );
   return {
     ...base,
     autoClear: true,
     unexplained: [],
-    reason: `Risk ${risk} is below the threshold and ${why}, each explained by ${relevant.map(describeExplanation).join(', ')}.`,
+    reason: `Risk ${risk} is below the threshold and ${why}, each covered${because}.`,
   };
 }
 
+function describeCoverage(c: Coverage, explanations: readonly Explanation[]): string {
+  const e = explanations.find((x) => `${x.kind} ${x.ref}` === c.by);
+  return e ? describeExplanation(e) : c.by;
+}
+
 function elevatedWhy(alerts: readonly PolicyAlert[]): string {
-  const critical = alerts.filter((a) => a.severity === 'critical').map((a) => a.rule);
+  const severe = alerts.filter((a) => a.severity === 'critical' || a.severity === 'high');
   const rules = [...new Set(alerts.filter((a) => a.rule !== 'manual').map((a) => a.rule))];
   const parts: string[] = [];
-  if (critical.length) parts.push(`a critical alert fired (${[...new Set(critical)].join(', ')})`);
+  if (severe.length)
+    parts.push(
+      `${severe.length === 1 ? 'a' : severe.length} ${[...new Set(severe.map((a) => a.severity))].join('/')} alert${severe.length === 1 ? '' : 's'} fired (${[...new Set(severe.map((a) => a.rule))].join(', ')})`,
+    );
   if (rules.length >= 2) parts.push(`${rules.length} rules corroborate (${rules.join(', ')})`);
   return parts.join(' and ');
 }

@@ -28,6 +28,7 @@ export type {
 export { ToolError } from './errors.js';
 export { ActionPortMissingError } from './definitions/actions.js';
 export { customerById, customers, dataset, datasetAt, type DatasetView } from './data/dataset.js';
+export { detectionBaseline } from './data/baseline.js';
 export { accountTimeline, type TimelineItem, type TimelineType } from './timeline.js';
 export { DATASET_DAYS, DATASET_END, DATASET_START } from './data/calendar.js';
 export { DATASET_SEED, generateDataset } from './data/generate.js';

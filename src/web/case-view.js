@@ -260,8 +260,26 @@ function assessment(d) {
             'Risk = 0.3 × usage + 0.4 × location + 0.3 × billing; the action set is decided by code.',
           ),
           a.reasoning ? h('p', { class: 'reasoning' }, a.reasoning) : null,
+          clearanceView(a.clearance),
         ]
       : h('p', { class: 'muted' }, 'The specialists are still investigating.'),
+  );
+}
+
+/** The auto-clear policy's verdict, and which benign explanation covered which alert. */
+function clearanceView(c) {
+  if (!c) return null;
+  return h(
+    'div',
+    { class: 'clearance' },
+    h('p', { class: 'hint' }, `Auto-clear policy: ${c.reason}`),
+    c.coverage?.length
+      ? h(
+          'ul',
+          {},
+          c.coverage.map((x) => h('li', {}, `${x.rule} ${x.alertId} explained by ${x.by}`)),
+        )
+      : null,
   );
 }
 

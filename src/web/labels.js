@@ -53,7 +53,7 @@ export const SPECIALIST_LABEL = {
   billing: 'billing',
 };
 
-/** @typedef {'new_country_login' | 'large_transaction' | 'data_usage_spike' | 'auth_failure_burst' | 'api_call_burst' | 'manual'} Rule */
+/** @typedef {'new_country_login' | 'large_transaction' | 'data_usage_spike' | 'auth_failure_burst' | 'api_call_burst' | 'transaction_burst' | 'export_volume' | 'cramming' | 'security_change_chain' | 'manual'} Rule */
 /** @type {readonly Rule[]} */
 export const RULES = [
   'new_country_login',
@@ -61,6 +61,10 @@ export const RULES = [
   'data_usage_spike',
   'auth_failure_burst',
   'api_call_burst',
+  'transaction_burst',
+  'export_volume',
+  'cramming',
+  'security_change_chain',
   'manual',
 ];
 /** @type {Readonly<Record<Rule, string>>} */
@@ -70,6 +74,10 @@ export const RULE_LABEL = {
   data_usage_spike: 'data usage spike',
   auth_failure_burst: 'burst of failed logins',
   api_call_burst: 'burst of API calls',
+  transaction_burst: 'burst of small payments',
+  export_volume: 'bulk data export over hours',
+  cramming: 'charges from never-used merchants',
+  security_change_chain: 'chain of security changes',
   manual: 'raised by an analyst',
 };
 

@@ -7,6 +7,7 @@ import {
   num,
   obj,
   ms,
+  ownDevice,
   str,
   type Analysis,
   type AlertFacts,
@@ -255,7 +256,14 @@ function analyzeLiveTransactions(
       continue;
     }
     if (p.id) cited.add(p.id);
-    const s = (ratioToAvg >= 10 ? 0.6 : ratioToAvg >= 5 ? 0.45 : 0.3) + (m ? 0 : 0.1) + (abroad ? 0.15 : 0);
+    // Far above anything spent at that shop counts as a shop the customer does not know.
+    const familiar = m && p.amount <= 3 * (num(m.maxUsd) ?? 0);
+    const strangerDevice = !!p.device && !ownDevice(p.device, context);
+    const s =
+      (ratioToAvg >= 10 ? 0.6 : ratioToAvg >= 5 ? 0.45 : 0.3) +
+      (familiar ? 0 : 0.1) +
+      (abroad ? 0.15 : 0) +
+      (strangerDevice ? 0.2 : 0);
     largeScore = Math.max(largeScore, s);
     evidence.push(
       `Live purchase $${fmt(p.amount, 2)} at ${p.merchant || '?'} is ${fmt(ratioToAvg)}x the $${fmt(avg, 2)} average` +
@@ -279,7 +287,11 @@ function analyzeLiveTransactions(
     });
   if (orphan.length) {
     const large = orphan.filter((r) => avg > 0 && r.amount > 2 * avg);
-    score += Math.min(0.7, 0.35 * large.length + 0.1 * (orphan.length - large.length));
+    // Money paid out with nothing bought: one large refund is a question, several are a pattern.
+    score += Math.min(
+      0.8,
+      (large.length ? 0.5 : 0) + 0.3 * Math.max(0, large.length - 1) + 0.1 * (orphan.length - large.length),
+    );
     orphan.forEach((r) => r.id && cited.add(r.id));
     evidence.push(
       `${orphan.length} live refund(s) with no matching purchase in the history ($${fmt(
@@ -294,7 +306,9 @@ function analyzeLiveTransactions(
   const strangers = purchases.filter((i) => !usual.has(i.merchant) && i.amount <= 3 * avg);
   const stranger24h = densest(strangers, 86_400_000);
   if (!cardTesting && stranger24h.length >= 3 && new Set(stranger24h.map((i) => i.merchant)).size >= 2) {
-    score += 0.45;
+    // Within hours is a batch someone put on the account (cramming); over a day it may be errands.
+    const hours = densest(stranger24h, 6 * 3_600_000).length >= 3;
+    score += hours ? 0.6 : 0.45;
     stranger24h.forEach((i) => i.id && cited.add(i.id));
     evidence.push(
       `${stranger24h.length} live charges within a day from ${new Set(stranger24h.map((i) => i.merchant)).size} merchants the customer never used before.`,

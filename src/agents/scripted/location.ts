@@ -191,7 +191,8 @@ export function analyzeLocation(results: readonly ToolResult[], alert: AlertFact
     }
   }
   if (travelUnexplained) {
-    score += 0.6;
+    // Two places no one can travel between, one of them unexplained: a takeover until shown otherwise.
+    score += 0.75;
     markers.push('impossible travel');
   } else if (unexplainedForeign.length) score += 0.25;
   else if (foreign.length) score += 0.15; // abroad with a reason: still worth a line, not a case

@@ -84,3 +84,11 @@ export const median = (xs: number[]) => {
   const m = Math.floor(s.length / 2);
   return s.length === 0 ? 0 : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
+
+/** A device registered to the customer or long known from their sign-ins (per get_account_context). */
+export function ownDevice(device: string, context: Record<string, unknown> | undefined): boolean {
+  return (
+    arr(context?.registeredDevices).some((d) => str(obj(d).deviceId) === device) ||
+    arr(context?.knownDevices).some((d) => str(obj(d).device) === device && (num(obj(d).logins) ?? 0) >= 3)
+  );
+}

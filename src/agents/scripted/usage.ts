@@ -8,6 +8,7 @@ import {
   ms,
   num,
   obj,
+  ownDevice,
   str,
   type Analysis,
   type AlertFacts,
@@ -143,8 +144,12 @@ export function analyzeUsage(results: readonly ToolResult[], alert: AlertFacts):
     if (calls === 0) continue;
     const endpoint = str(row.endpoint) ?? '';
     const peak = num(h.peakPerMinute) ?? 0;
-    const habitual = (num(h.daysUsed) ?? 0) >= 5 && perMinute <= 1.5 * peak;
-    if (perMinute <= 20 && !(row.bulkData === true && calls >= 10 && peak < 3)) continue;
+    const newIps = arr(l.ips).length > 0 && arr(l.newIps).length === arr(l.ips).length;
+    // Bulk data leaving: many calls to an export-like endpoint, far above the customer's own days of it.
+    const bulkVolume =
+      row.bulkData === true && calls >= 10 && calls > 3 * Math.max(1, num(h.avgCallsPerDay) ?? 0);
+    const habitual = (num(h.daysUsed) ?? 0) >= 5 && perMinute <= 1.5 * peak && !bulkVolume;
+    if (perMinute <= 20 && !bulkVolume) continue;
     for (const c of arr(api?.liveCalls).map(obj))
       if (str(c.endpoint) === endpoint && str(c.id)) cited.add(str(c.id)!);
     if (habitual) {
@@ -158,12 +163,13 @@ export function analyzeUsage(results: readonly ToolResult[], alert: AlertFacts):
       );
       apiScore = Math.max(apiScore, 0.1);
     } else if (row.bulkData === true) {
-      apiScore = Math.max(apiScore, 0.85);
+      apiScore = Math.max(apiScore, newIps ? 0.9 : 0.8);
       evidence.push(
-        `API: ${calls} live calls to ${endpoint} (bulk account data), up to ${perMinute} a minute; the customer's busiest minute there before: ${peak}.`,
+        `API: ${calls} live calls to ${endpoint} (bulk account data), up to ${perMinute} a minute; the customer's busiest minute there before: ${peak}` +
+          (newIps ? `; from IP(s) the customer never signed in from: ${arr(l.newIps).join(', ')}.` : '.'),
       );
     } else {
-      apiScore = Math.max(apiScore, 0.45);
+      apiScore = Math.max(apiScore, newIps ? 0.55 : 0.45);
       evidence.push(
         `API: ${calls} live calls to ${endpoint}, up to ${perMinute} a minute, far above the customer's own use (busiest minute before: ${peak}).`,
       );
@@ -200,13 +206,6 @@ export function analyzeUsage(results: readonly ToolResult[], alert: AlertFacts):
     explanations,
     cited: [...cited].slice(0, 12),
   };
-}
-
-function ownDevice(device: string, context: Record<string, unknown> | undefined): boolean {
-  return (
-    arr(context?.registeredDevices).some((d) => str(obj(d).deviceId) === device) ||
-    arr(context?.knownDevices).some((d) => str(obj(d).device) === device && (num(obj(d).logins) ?? 0) >= 3)
-  );
 }
 
 /** What in the data explains one heavy usage report, if anything. */

@@ -78,6 +78,7 @@ registerActivity(activities.aggregateFindings, {
       threshold: input.threshold,
       alerts: input.alerts ?? [],
       explanations: explanationsOf(input.findings),
+      findings: input.findings,
     });
     return {
       round: input.round,

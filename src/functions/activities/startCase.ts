@@ -40,7 +40,7 @@ registerActivity(activities.startCase, {
       publish('alert', { ...summary(alert), caseId });
     }
     if (input.attach) {
-      const { caseId, alerts, opener } = input.attach;
+      const { caseId, alerts, opener, nextCaseId } = input.attach;
       const target = await findInstance(client, caseId, false);
       if (target && isFinished(target.runtimeStatus)) return { started, finishedCaseId: caseId };
       // Not started yet: the delivery that opens it has not got there; this one starts it, with its opener.
@@ -48,7 +48,7 @@ registerActivity(activities.startCase, {
         const caseInput = caseInputFor(caseId, opener, 'detection');
         if ((await startRecorded(client, caseInput)) === 'started') started.push(caseId);
       }
-      for (const a of alerts) publish('alert', { ...summary(a), caseId });
+      for (const a of alerts) publish('alert', { ...summary(a), caseId: nextCaseId ?? caseId });
     }
     return { started };
   },

@@ -57,7 +57,7 @@ export function generateTransactions(c: Customer, rng: Rng, opts: SpendingOption
     const shop = pickMerchant(rng, rng.pick(BIG_TICKET));
     const count = rng.int(2, 4);
     for (let k = 0; k < count; k++)
-      add(rng.int(k * 25, k * 25 + 20), shop, c.avgTransactionUsd * rng.float(3.2, 8));
+      add(rng.int(k * 22, k * 22 + 18), shop, c.avgTransactionUsd * rng.float(3.2, 8));
   }
   if (opts.refund && out.length > 0) {
     const bought = rng.pick(out.slice(0, -3));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LiveEvent } from '../../live/record.js';
-import { BULK_DATA_ENDPOINTS } from '../data/context.js';
+import { isBulkDataEndpoint } from '../../detection/endpoints.js';
 import { defineTool, round2 } from '../define.js';
 import { asOfMs, liveOf } from '../timeline.js';
 import { customerIdArg, daysArg, requireCustomer, viewOf } from './common.js';
@@ -11,7 +11,6 @@ export const GetApiActivityInput = z.object({
 });
 export type GetApiActivityInput = z.infer<typeof GetApiActivityInput>;
 
-const BULK: ReadonlySet<string> = new Set(BULK_DATA_ENDPOINTS);
 const LIVE_LIST = 10;
 
 export const getApiActivity = defineTool({
@@ -19,7 +18,8 @@ export const getApiActivity = defineTool({
   description:
     "API use of a customer's account per endpoint: the history (days used, calls a day, the busiest minute ever) and " +
     'the live calls received since (count, the most calls within any 60 seconds, IPs and devices), each marked by source, ' +
-    'with endpoints that hand out account data in bulk (exports, downloads) flagged.',
+    'with endpoints that hand out account data in bulk (exports, downloads, dumps, backups: judged by the path) flagged, ' +
+    'and the calling IPs the customer never signed in from listed as new.',
   input: GetApiActivityInput,
   handler: async ({ customer_id, days }, ctx) => {
     const view = viewOf(ctx);
@@ -50,7 +50,12 @@ export const getApiActivity = defineTool({
         x.history.lastDay = view.dayDate(d);
       });
     }
-    const live = (liveOf(ctx, c.id)?.events ?? []).filter((e) => e.event.type === 'api_call' && e.t <= now);
+    const all = liveOf(ctx, c.id)?.events ?? [];
+    const live = all.filter((e) => e.event.type === 'api_call' && e.t <= now);
+    // IPs the customer is known at: sign-ins in the history and live ones before now.
+    const knownIps = new Set(view.securityEventsOf(c.id).flatMap((e) => (e.ip ? [e.ip] : [])));
+    for (const e of all)
+      if (e.event.type === 'login' && e.event.success && e.t <= now) knownIps.add(e.event.ip);
     for (const e of live) if (e.event.type === 'api_call') get(e.event.endpoint).live.push(e);
     const rows = [...endpoints.values()].map((x) => {
       const times = x.live.map((e) => e.t);
@@ -63,7 +68,7 @@ export const getApiActivity = defineTool({
       const maxPerMinute = maxIn(times, 60_000);
       return {
         endpoint: x.endpoint,
-        bulkData: BULK.has(x.endpoint),
+        bulkData: isBulkDataEndpoint(x.endpoint),
         history: {
           ...x.history,
           avgCallsPerDay: x.history.daysUsed ? round2(x.history.calls / x.history.daysUsed) : 0,
@@ -78,6 +83,7 @@ export const getApiActivity = defineTool({
               }
             : {}),
           ips: [...ips].slice(0, 5),
+          newIps: [...ips].filter((ip) => !knownIps.has(ip)).slice(0, 5),
           devices: [...devices].slice(0, 5),
           vsHistoryPeak: x.history.peakPerMinute ? round2(maxPerMinute / x.history.peakPerMinute) : null,
         },

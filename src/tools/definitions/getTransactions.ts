@@ -18,7 +18,7 @@ export type GetTransactionsInput = z.infer<typeof GetTransactionsInput>;
 
 /** Purchases this close together count as one burst (card testing places many in minutes). */
 const BURST_MINUTES = 30;
-const MERCHANT_LIST = 8;
+const MERCHANT_LIST = 20;
 
 export const getTransactions = defineTool({
   name: 'get_transactions',

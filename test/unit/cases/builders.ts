@@ -77,6 +77,22 @@ export const ev = {
     dropped,
     at: at(h),
   }),
+  /** The read the profile marked final: the case must close now (src/cases/routing.ts). */
+  lastRead: (h: number, alerts: Alert[] = []): CaseEvent => ({
+    type: 'evidence',
+    alerts,
+    dropped: 0,
+    final: true,
+    at: at(h),
+  }),
+  /** A read that may clear, when something was waiting: the profile did not mark it final. */
+  notLastRead: (h: number, alerts: Alert[] = []): CaseEvent => ({
+    type: 'evidence',
+    alerts,
+    dropped: 0,
+    final: false,
+    at: at(h),
+  }),
   investigated: (h: number, a: Assessment): CaseEvent => ({
     type: 'investigated',
     assessment: a,

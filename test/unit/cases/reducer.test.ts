@@ -89,8 +89,8 @@ describe('after an assessment', () => {
 
   it('auto-clears a low-risk round when its inbox is still empty, and releases before closing', () => {
     const d = new Driver().assess(0.2);
-    expect(d.command).toEqual({ kind: 'readEvidence' });
-    d.feed(ev.evidence(0.3));
+    expect(d.command).toEqual({ kind: 'readEvidence', final: 'ifEmpty' });
+    d.feed(ev.lastRead(0.3));
     expect(d.command).toEqual({ kind: 'release' });
     expect(d.status.stage).toBe('investigating'); // not final until released
     d.feed(ev.released(0.4));
@@ -127,8 +127,8 @@ describe('after an assessment', () => {
 
   it('escalates an investigation that failed after its retries, never clearing it', () => {
     const d = new Driver().feed(ev.evidence(0.1), ev.investigationFailed(0.2, 'model down'));
-    expect(d.command).toEqual({ kind: 'release' });
-    d.feed(ev.released(0.3));
+    expect(d.command).toEqual({ kind: 'readEvidence', final: 'always' });
+    d.feed(ev.lastRead(0.25), ev.released(0.3));
     expect(d.status).toMatchObject({ stage: 'closed', outcome: 'escalated_failure' });
     expect(d.status.timeline.at(-1)?.detail).toBe('investigation failed: model down');
     expect(d.command).toMatchObject({
@@ -147,7 +147,7 @@ describe('waiting for the analyst', () => {
   });
 
   it('escalates when the deadline passes', () => {
-    const d = awaiting().feed(ev.deadlinePassed(72.1), ev.released(72.2));
+    const d = awaiting().feed(ev.deadlinePassed(72.1), ev.lastRead(72.15), ev.released(72.2));
     expect(d.status).toMatchObject({ stage: 'closed', outcome: 'escalated_timeout' });
     expect(d.status.timeline.at(-1)?.detail).toBe(`no decision by ${at(72.1)}`);
   });
@@ -210,8 +210,8 @@ describe('a rejection', () => {
         ev.notified(round),
       );
     d.feed(ev.decision(9, decision(3, 'reject')));
-    expect(d.command).toEqual({ kind: 'release' });
-    d.feed(ev.released(9.1));
+    expect(d.command).toEqual({ kind: 'readEvidence', final: 'always' });
+    d.feed(ev.lastRead(9.05), ev.released(9.1));
     expect(d.status).toMatchObject({ stage: 'closed', outcome: 'escalated_max_rounds', round: 3 });
     expect(d.status.timeline.at(-1)?.detail).toBe('3 rounds rejected');
     expect(d.commands.some((c) => c.kind === 'applyLedger')).toBe(false);
@@ -222,8 +222,8 @@ describe('an approval', () => {
   it('reads the inbox, applies the action in the ledger under its idempotency key, delivers it, then closes', () => {
     const d = awaiting().feed(ev.decision(1, decision(1, 'approve', { action: 'both' })));
     expect(d.status).toMatchObject({ stage: 'executing', deadline: undefined });
-    expect(d.command).toEqual({ kind: 'readEvidence' });
-    d.feed(ev.evidence(1.1, [alert('B', 250)]));
+    expect(d.command).toEqual({ kind: 'readEvidence', final: 'always' });
+    d.feed(ev.lastRead(1.1, [alert('B', 250)]));
     const command = d.command;
     expect(command).toMatchObject({ kind: 'applyLedger' });
     if (command.kind !== 'applyLedger') throw new Error('unreachable');
@@ -252,6 +252,8 @@ describe('an approval', () => {
 
   it('closes a clear without touching the ledger', () => {
     const d = awaiting().feed(ev.decision(1, decision(1, 'approve', { action: 'clear' })));
+    expect(d.command).toEqual({ kind: 'readEvidence', final: 'ifEmpty' });
+    d.feed(ev.lastRead(1.05));
     expect(d.command).toEqual({ kind: 'release' });
     d.feed(ev.released(1.1));
     expect(d.status).toMatchObject({ outcome: 'cleared_by_analyst' });
@@ -300,10 +302,11 @@ describe('releasing the routing before the outcome is final', () => {
     ['a rejection past the last round', 1, decision(1, 'reject')],
     ['a timeout', 3, undefined],
   ] as const)(
-    'hands alerts it never read to the next case after %s, and says so in its timeline',
+    'hands alerts that arrived after its last read to the next case after %s, and says so in its timeline',
     (_, maxRounds, answer) => {
       const d = awaiting(caseInput({ maxRounds })).feed(
         answer ? ev.decision(1, answer) : ev.deadlinePassed(72.1),
+        ev.lastRead(79),
       );
       expect(d.command).toEqual({ kind: 'release' });
       d.feed(ev.released(80, next));
@@ -318,9 +321,64 @@ describe('releasing the routing before the outcome is final', () => {
     },
   );
 
+  it.each([
+    ['a timeout', undefined, 'escalated_timeout'],
+    ['a rejection past the last round', decision(1, 'reject'), 'escalated_max_rounds'],
+  ] as const)('reads what waited before escalating after %s, and takes it along', (_, answer, outcome) => {
+    const d = awaiting(caseInput({ maxRounds: 1 })).feed(
+      answer ? ev.decision(1, answer) : ev.deadlinePassed(72.1),
+      ev.lastRead(72.15, [alert('B')]),
+      ev.released(72.2),
+    );
+    expect(d.status).toMatchObject({ stage: 'closed', outcome, evidenceCount: 1 });
+    expect(d.effects.filter((e) => e.kind === 'addEvidence').at(-1)).toMatchObject({
+      input: { alerts: [alert('B')] },
+    });
+  });
+
+  it('looks again instead of closing when the analyst clears while new alerts wait', () => {
+    const d = awaiting().feed(
+      ev.decision(1, decision(1, 'approve', { action: 'clear' })),
+      ev.notLastRead(1.1, [alert('B')]),
+    );
+    expect(d.status).toMatchObject({ stage: 'investigating', round: 2, evidenceCount: 1 });
+    expect(d.status.deadline).toBeUndefined();
+    expect(d.status.timeline.at(-1)).toMatchObject({ event: 'reinvestigating' });
+    d.feed(ev.evidence(1.2));
+    expect(d.command).toMatchObject({ kind: 'investigate', round: 2, newEvidence: [alert('B')] });
+  });
+
+  it('asks the analyst again when new alerts wait at the clear of the last round', () => {
+    const d = awaiting(caseInput({ maxRounds: 1 })).feed(
+      ev.decision(1, decision(1, 'approve', { action: 'clear' })),
+      ev.notLastRead(1.1, [alert('B')]),
+    );
+    expect(d.status).toMatchObject({ stage: 'awaiting_decision', round: 1, deadline: at(73.1) });
+    expect(d.command.kind).toBe('notifyAnalyst');
+  });
+
+  it('reads again when a clear found only alerts it had read, and closes on the read marked last', () => {
+    const d = new Driver().feed(ev.evidence(0.1, [alert('B')]), ev.investigated(0.2, assessment(1, 0.2)));
+    d.feed(ev.notLastRead(0.3, [alert('B')]));
+    expect(d.command).toEqual({ kind: 'readEvidence', final: 'ifEmpty' });
+    d.feed(ev.lastRead(0.4));
+    expect(d.command).toEqual({ kind: 'release' });
+    expect(d.status.round).toBe(1);
+  });
+
+  it('does not read again after acting: a failed action escalates straight to the release', () => {
+    const d = awaiting().feed(
+      ev.decision(1, decision(1, 'approve', { action: 'lock_account' })),
+      ev.lastRead(1.1),
+      ev.ledgerFailed(1.2, 'boom'),
+    );
+    expect(d.command).toEqual({ kind: 'release' });
+  });
+
   it('closes anyway when starting the next case failed, and says who will start it', () => {
     const d = awaiting().feed(
       ev.deadlinePassed(72.1),
+      ev.lastRead(72.15),
       ev.released(72.2, next),
       ev.handedOver(72.3, 'start failed'),
     );
@@ -331,6 +389,7 @@ describe('releasing the routing before the outcome is final', () => {
   it('records failed notifications and completes after the last one', () => {
     const d = awaiting().feed(
       ev.deadlinePassed(72.1),
+      ev.lastRead(72.15),
       ev.released(72.2),
       ev.notified(72.3, 'down'),
       ev.notified(72.4, 'down'),
@@ -348,7 +407,7 @@ describe('the reducer itself', () => {
     const d = new Driver();
     expect(() => step(d.state, ev.deadlinePassed(1))).toThrow(UnexpectedEvent);
     expect(() => step(d.state, ev.deadlinePassed(1))).toThrow(/'deadlinePassed' while reading/);
-    const done = awaiting().feed(ev.deadlinePassed(72.1), ev.released(72.2)).finish(73);
+    const done = awaiting().feed(ev.deadlinePassed(72.1), ev.lastRead(72.15), ev.released(72.2)).finish(73);
     expect(() => step(done.state, ev.notified(74))).toThrow(UnexpectedEvent);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  inboxOf,
   MAX_INBOX,
   openManual,
   release,
@@ -10,6 +11,7 @@ import {
 } from '../../../src/cases/routing';
 import { caseIdFor } from '../../../src/cases/types';
 import type { Alert } from '../../../src/detection/schema';
+import { targetOf } from '../../../src/orchestrations/deliver';
 import { Rng } from '../../../src/shared/prng';
 import { alert } from './builders';
 
@@ -86,6 +88,45 @@ describe('releasing a case before its outcome is final', () => {
   });
 });
 
+describe('the last read of a case', () => {
+  const open = () => routeAlerts(empty(), [alert('A'), alert('B')]).state;
+
+  it('marks the case closing: later alerts wait for the next case, which the routing decision names', () => {
+    const last = takeInbox(open(), 'case-A', 'always');
+    expect(last.result).toMatchObject({ final: true });
+    expect(ids(last.result.alerts)).toEqual(['B']);
+    const late = routeAlerts(last.state, [alert('C'), alert('D')]);
+    expect(late.result.attach).toMatchObject({ caseId: 'case-A', nextCaseId: 'case-C' });
+    expect(late.result.attach?.opener).toBeUndefined();
+    expect(routeAlerts(late.state, [alert('E')]).result.attach?.nextCaseId).toBe('case-C');
+    // Nothing more for the closing case: what waits is the next case's.
+    expect(takeInbox(late.state, 'case-A', 'always').result).toEqual({ alerts: [], dropped: 0, final: true });
+    expect(inboxOf(late.state, 'case-A')).toEqual([]);
+    const released = release(late.state, 'case-A');
+    expect(released.result.next).toEqual({ caseId: 'case-C', alert: alert('C'), alerts: [alert('D')] });
+    expect(released.state).toMatchObject({ openCaseId: 'case-C', openCaseClosing: false });
+  });
+
+  it('is last only when nothing waited, for a case that may clear', () => {
+    const waiting = takeInbox(open(), 'case-A', 'ifEmpty');
+    expect(waiting.result).toMatchObject({ final: false, alerts: [alert('B')] });
+    expect(waiting.state.openCaseClosing).toBeFalsy();
+    expect(routeAlerts(waiting.state, [alert('C')]).result.attach?.nextCaseId).toBeUndefined();
+    const last = takeInbox(waiting.state, 'case-A', 'ifEmpty');
+    expect(last.result).toEqual({ alerts: [], dropped: 0, final: true });
+    expect(last.state.openCaseClosing).toBe(true);
+  });
+
+  it('opens the named next case, as promised, when the closing case ended without releasing', () => {
+    const closing = takeInbox(open(), 'case-A', 'always').state;
+    const late = routeAlerts(closing, [alert('C')]).state;
+    const rerouted = reroute(late, 'case-A', manual('M1'));
+    expect(rerouted.result.startCase?.caseId).toBe('case-C');
+    expect(rerouted.result.refused).toEqual({ openCaseId: 'case-C' });
+    expect(rerouted.state.openCaseId).toBe('case-C');
+  });
+});
+
 describe('manual opens', () => {
   it('opens the case when none is open, marked as manual with its analyst', () => {
     const { state, result } = openManual(empty(), manual('M1'));
@@ -159,6 +200,9 @@ describe('every alert is read by exactly one case (random interleavings of one c
       read(caseId, opener);
     };
     const detected: string[] = [];
+    const closing = new Set<string>();
+    /** The case each routing decision named as the reader of its alerts (what the ingest replies). */
+    const named = new Map<string, string>();
     let n = 0;
     for (let i = 0; i < 400; i++) {
       const roll = rng.next();
@@ -167,6 +211,7 @@ describe('every alert is read by exactly one case (random interleavings of one c
         detected.push(...ids(batch));
         const d = routeAlerts(state, batch);
         state = d.state;
+        for (const a of batch) named.set(a.alertId, targetOf(d.result)!);
         if (d.result.startCase) start(d.result.startCase.caseId, d.result.startCase.alert);
       } else if (roll < 0.6) {
         const d = openManual(state, manual(`m${n++}`));
@@ -174,11 +219,16 @@ describe('every alert is read by exactly one case (random interleavings of one c
         if (d.result.startCase) start(d.result.startCase.caseId, d.result.startCase.alert);
       } else if (roll < 0.8 && running.size > 0) {
         const caseId = rng.pick([...running]);
-        const d = takeInbox(state, caseId);
+        if (closing.has(caseId)) continue;
+        const final = rng.pick([undefined, undefined, 'always', 'ifEmpty'] as const);
+        const d = takeInbox(state, caseId, final);
         state = d.state;
         for (const a of d.result.alerts) read(caseId, a);
-      } else if (running.size > 0) {
-        const caseId = rng.pick([...running]);
+        if (d.result.final) closing.add(caseId);
+      } else if (closing.size > 0) {
+        // A case releases only after its last read (src/cases/reducer.ts).
+        const caseId = rng.pick([...closing]);
+        closing.delete(caseId);
         const d = release(state, caseId);
         state = d.state;
         running.delete(caseId);
@@ -186,14 +236,19 @@ describe('every alert is read by exactly one case (random interleavings of one c
       }
       expect(running.size, 'one open case at most').toBeLessThanOrEqual(1);
     }
-    // The last open case reads what is left and closes.
-    for (const caseId of running) {
-      const d = takeInbox(state, caseId);
-      for (const a of d.result.alerts) read(caseId, a);
-      state = release(d.state, caseId).state;
+    // The open cases read what is left and close; the cases they hand over to do the same.
+    while (running.size > 0) {
+      const [caseId] = running;
+      running.delete(caseId!);
+      const d = takeInbox(state, caseId!, 'always');
+      for (const a of d.result.alerts) read(caseId!, a);
+      const released = release(d.state, caseId!);
+      state = released.state;
+      if (released.result.next) start(released.result.next.caseId, released.result.next.alert);
     }
     expect(detected.length).toBeGreaterThan(100);
     for (const id of detected) expect(readBy.get(id), id).toHaveLength(1);
+    for (const id of detected) expect(readBy.get(id)?.[0], `the reply for ${id}`).toBe(named.get(id));
     for (const [id, cases] of readBy) expect(cases, id).toHaveLength(1);
     expect(state).toMatchObject({ openCaseId: null, inbox: [] });
   });

@@ -67,7 +67,9 @@ export function score(
       if (truth && truth.pattern === rule) detected.add(truth.anomalyId);
     }
     for (const alert of r.alerts) {
-      const t = tally[alert.rule as AnomalyPattern];
+      // Rules for patterns the simulator never injects (card testing) are not scored here.
+      const t = tally[alert.rule as AnomalyPattern] as (typeof tally)[AnomalyPattern] | undefined;
+      if (!t) continue;
       t.alerts++;
       if (truth?.pattern === alert.rule) t.truePositives++;
     }

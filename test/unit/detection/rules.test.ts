@@ -30,6 +30,36 @@ describe('settings', () => {
   });
 });
 
+describe('transaction_burst (card testing: 8 or more purchases within 600 s, inclusive)', () => {
+  const purchases = (n: number, spanSeconds: number) =>
+    Array.from({ length: n }, (_, i) => purchase((spanSeconds * i) / Math.max(1, n - 1), 2));
+  it.each([
+    { n: 7, span: 60, flagged: false },
+    { n: 8, span: 600, flagged: true },
+    { n: 8, span: 600.001, flagged: false },
+    { n: 30, span: 50, flagged: true },
+  ])('$n purchases over $span s → flagged: $flagged', ({ n, span, flagged }) => {
+    expect(rulesOf(purchases(n, span), { baseline: { avgTransaction: 50 } })).toEqual(
+      flagged ? ['transaction_burst'] : [],
+    );
+  });
+
+  it('grades severity by how far past the count the burst goes, and a large purchase still alerts as large', () => {
+    const r = run(purchases(24, 200), { baseline: { avgTransaction: 50 }, settings: { dedupSeconds: 0 } });
+    expect(r.alerts[0]).toMatchObject({ rule: 'transaction_burst', severity: 'medium' });
+    // The window keeps at most 2 × count + 1 times, so a burst grades up to high.
+    expect(r.alerts.at(-1)).toMatchObject({ rule: 'transaction_burst', severity: 'high' });
+    const big = run([...purchases(8, 100), purchase(101, 5000)], { baseline: { avgTransaction: 50 } });
+    expect(big.alerts.map((a) => a.rule)).toEqual(['transaction_burst', 'large_transaction']);
+  });
+
+  it('loads a stored v1 profile that predates the purchase window', () => {
+    const { purchases: _drop, ...old } = run(purchases(3, 10)).state;
+    const r = run(purchases(8, 100), { state: loadProfile(old, CUSTOMER), baseline: { avgTransaction: 50 } });
+    expect(r.alerts.map((a) => a.rule)).toEqual(['transaction_burst']);
+  });
+});
+
 describe('new_country_login (reference: new country within 7,200 s of a login elsewhere, inclusive)', () => {
   it.each([
     { gap: 60, flagged: true },

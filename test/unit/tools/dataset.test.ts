@@ -16,7 +16,7 @@ import {
  * Pinned digest of the generated dataset. It changes only when the generator changes on purpose;
  * then update it here and make sure planted.test.ts still passes (the patterns must stay real).
  */
-const DATASET_SHA256 = 'b478b5ab36985ea922e1377d22b782b9bf2a1136dffbde97b45591789b10a3e9';
+const DATASET_SHA256 = '96b51120180cde7a3ee1ace1e25549e25066075e461f18665cc69ec1767d06ad';
 /** The collections that existed before the benign context (notices, devices, payments, API use) was added. */
 const ORIGINAL_COLLECTIONS_SHA256 = '98f5b4ce057b07d3d13eb0a326d5319a082f848582e456ed4709975fa4dccad1';
 const ORIGINAL = [
@@ -88,6 +88,8 @@ describe('Contoso dataset', () => {
     const dates = [
       ...ds.securityEvents.map((e) => e.ts.slice(0, 10)),
       ...ds.orders.map((o) => o.ts.slice(0, 10)),
+      ...ds.transactions.map((t) => t.ts.slice(0, 10)),
+      ...ds.devices.map((d) => d.registered).filter((d) => d >= DATASET_START),
       ...ds.invoices.map((i) => i.issued),
       ...ds.payments.map((p) => p.date),
       ...ds.refunds.map((r) => r.date),
