@@ -11,7 +11,7 @@
  * shortened (`--set ingestRetentionMinutes=1 --set retentionMinutes=5`) so a 30-minute run reaches
  * the steady state a months-long one would: everything finished is purged within minutes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -43,6 +43,16 @@ function storeCounts(dataDir: string): Record<string, number> {
     return {};
   } finally {
     db.close();
+  }
+}
+
+function countLines(file: string, pattern: RegExp): number {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => pattern.test(l)).length;
+  } catch {
+    return 0;
   }
 }
 
@@ -113,11 +123,12 @@ async function restart(
   host: HostProcess,
   dataDir: string,
   env: Record<string, string>,
+  logFile: string,
 ): Promise<{ host: HostProcess; listenMs: number; firstAnswerMs: number }> {
   const port = Number(new URL(host.baseUrl).port);
   await host.kill();
   const t0 = performance.now();
-  const next = await startHostProcess({ dataDir, port, env });
+  const next = await startHostProcess({ dataDir, port, env, logFile });
   for (;;) {
     const r = await fetch(`${next.baseUrl}/api/cases?limit=1`, { headers: { 'x-functions-key': KEY } }).catch(
       () => undefined,
@@ -148,7 +159,9 @@ export const section: BenchSection = {
       DTS_RETENTION_DAYS: String(Number(s['retentionMinutes'] ?? 5) / 1440),
     };
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'soak-bench-'));
-    let host = await startHostProcess({ dataDir, env });
+    // The host's output, kept beside the data (which goes at the end) so the app's errors can be read.
+    const logFile = `${dataDir}.host.log`;
+    let host = await startHostProcess({ dataDir, env, logFile });
     const firstStartMs = host.startMs;
     const c: Counters = {
       posted: 0,
@@ -252,7 +265,7 @@ export const section: BenchSection = {
       paused = new Promise((r) => (resume = r));
       while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
       const store = storeSizeMb(dataDir);
-      const r = await restart(host, dataDir, env);
+      const r = await restart(host, dataDir, env, logFile);
       host = r.host;
       restarts.push({ at: label, listenMs: r.listenMs, firstAnswerMs: r.firstAnswerMs, store });
       opts.log(
@@ -305,6 +318,7 @@ export const section: BenchSection = {
         (r) =>
           `Restart after SIGKILL at ${r.at} (store ${r.store.toFixed(1)} MB): listening in ${Math.round(r.listenMs)} ms, first API answer in ${Math.round(r.firstAnswerMs)} ms.`,
       ),
+      `Host log: ${logFile} (${countLines(logFile, /unhandled error/)} unhandled errors).`,
       `Retention in this run: ingest instances ${env['INGEST_RETENTION_MINUTES']} min, other finished instances ${s['retentionMinutes'] ?? 5} min (production: see README "Retention").`,
     ];
     return { rows, notes };

@@ -3,7 +3,7 @@
  * its memory figures, and it can be killed and started again on the same data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -30,6 +30,8 @@ export async function startHostProcess(opts: {
   args?: string[];
   /** Node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
   nodeArgs?: string[];
+  /** Appends everything the host prints to this file (a long run's errors, with their stacks). */
+  logFile?: string;
 }): Promise<HostProcess> {
   const t0 = performance.now();
   const child: ChildProcess = spawn(
@@ -53,6 +55,7 @@ export async function startHostProcess(opts: {
   let out = '';
   const keep = (c: Buffer) => {
     out = (out + c.toString()).slice(-20_000);
+    if (opts.logFile) appendFileSync(opts.logFile, c);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
