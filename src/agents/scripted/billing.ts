@@ -309,7 +309,8 @@ function analyzeLiveTransactions(
     evidence.push(`${refunds.length} live refund(s), each matching an earlier purchase.`);
 
   // Cramming: a cluster of charges from merchants the customer never used.
-  const strangers = purchases.filter((i) => !usual.has(i.merchant) && i.amount <= 3 * avg);
+  // Small charges: a customer with a low average still counts a $50 charge as small.
+  const strangers = purchases.filter((i) => !usual.has(i.merchant) && i.amount <= Math.max(3 * avg, 60));
   const stranger24h = densest(strangers, 86_400_000);
   if (!cardTesting && stranger24h.length >= 3 && new Set(stranger24h.map((i) => i.merchant)).size >= 2) {
     // Within hours is a batch someone put on the account (cramming); over a day it may be errands.
