@@ -5,8 +5,10 @@ import type { Explanation, ExplanationKind, SpecialistName } from '../investigat
  * The auto-clear policy: when a case may close itself without an analyst. Pure and deterministic (the
  * orchestration's decision rests on it); tested at every boundary in test/unit/review/policy-autoclear.test.ts.
  *
- * A *signal* is one alert of the case. A *strong* signal is an alert of severity high or critical, or any
- * alert of a case where two or more different rules fired (they corroborate each other). A signal is
+ * A *signal* is one alert of the case. A *strong* signal is an alert of severity high or critical, an
+ * alert of a rule no benign reason can explain (EXPLAINS lists nothing for it: whatever its severity, only
+ * an analyst clears it), or any alert of a case where two or more different rules fired (they corroborate
+ * each other). A signal is
  * *covered* only by a verified explanation (code checked it against the data) of a kind that can explain
  * that rule (EXPLAINS below): a travel notice explains where a sign-in came from, not a burst of failed
  * passwords; a registered device explains a data spike on that phone, not a sign-in from a new country;
@@ -17,7 +19,8 @@ import type { Explanation, ExplanationKind, SpecialistName } from '../investigat
  *  R2 the aggregate risk is a number below the threshold;
  *  R3 no evidence-backed specialist finding is at or above the threshold — specialists score after weighing
  *     the explanations they found, so a strong finding is unexplained evidence however the mean dilutes it;
- *  R4 every strong signal (high/critical alert; every alert when two rules corroborate) is covered.
+ *  R4 every strong signal (high/critical alert, an unexplainable rule's alert, every alert when two rules
+ *     corroborate) is covered.
  * Otherwise a single medium or low alert below the threshold clears on the score; the explanation that
  * covers it, if any, is shown. A manual alert corroborates nothing and is strong only when critical.
  */
@@ -124,8 +127,15 @@ export function corroborated(alerts: readonly PolicyAlert[]): boolean {
 export function strongSignals(alerts: readonly PolicyAlert[]): PolicyAlert[] {
   if (corroborated(alerts)) return [...alerts];
   return alerts.filter((a) =>
-    a.rule === 'manual' ? a.severity === 'critical' : a.severity === 'high' || a.severity === 'critical',
+    a.rule === 'manual'
+      ? a.severity === 'critical'
+      : a.severity === 'high' || a.severity === 'critical' || unexplainable(a.rule),
   );
+}
+
+/** A pattern no benign reason explains (card testing, cramming, a chain of security changes). */
+export function unexplainable(rule: RuleName): boolean {
+  return EXPLAINS[rule].length === 0;
 }
 
 export function isElevated(alerts: readonly PolicyAlert[]): boolean {

@@ -111,6 +111,21 @@ describe('the auto-clear policy', () => {
     expect(isElevated([alert('a1', 'api_call_burst', 'high')])).toBe(true);
   });
 
+  it.each(RuleName.options.filter((r) => r !== 'manual' && EXPLAINS[r].length === 0))(
+    'R4: a %s alert, which no benign reason explains, reaches a human at any severity and any score',
+    (rule) => {
+      for (const severity of ['low', 'medium'] as const) {
+        const c = clearanceFor(input({ riskScore: 0.05, alerts: [alert('p1', rule, severity)] }));
+        expect(c).toMatchObject({ autoClear: false, elevated: true, unexplained: [`${rule} p1`] });
+      }
+    },
+  );
+
+  it('R4: a medium alert of a rule that can be explained still clears on the score', () => {
+    for (const rule of RuleName.options.filter((r) => r !== 'manual' && EXPLAINS[r].length > 0))
+      expect(clearanceFor(input({ alerts: [alert('m1', rule, 'medium')] })).autoClear, rule).toBe(true);
+  });
+
   it('R4: an explanation of the wrong kind does not cover a signal, even when verification listed it', () => {
     const login = [alert('a1', 'new_country_login', 'high')];
     // A registered device says which phone signed in, not why it was abroad.
