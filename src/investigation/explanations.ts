@@ -18,6 +18,13 @@ const DAY_MS = 86_400_000;
 const KNOWN_BEFORE_DAYS = 14;
 /** How far back the sign-in before a travelled one is looked for (a long-haul flight and then some). */
 const TRAVEL_LOOKBACK_MS = 24 * 3_600_000;
+/**
+ * Sign-ins from two countries closer together than this are a trip no notice or known place explains
+ * (US then JP 25 minutes later), unless the later one is on a device positively known to be the
+ * customer's: without distances this is the conservative bound, and only the customer's own phone
+ * (a border crossing) earns the benefit of the doubt.
+ */
+const IMPOSSIBLE_TRIP_MS = 2 * 3_600_000;
 
 interface Facts {
   view: DatasetView;
@@ -208,7 +215,11 @@ function cameFrom(e: TelemetryEvent, places: ReadonlySet<string>, f: Facts): boo
   for (const x of f.live)
     if (x.event.type === 'login' && x.event.success && x.t < t && x.t >= t - TRAVEL_LOOKBACK_MS)
       if (!before || x.t > before.t) before = { t: x.t, country: x.event.country };
-  return !before || before.country === e.country || places.has(before.country);
+  if (!before || before.country === e.country) return true;
+  const device = deviceOf(e);
+  const knownDevice = !!device && (registered(device, f) || longKnown(device, f));
+  if (t - before.t < IMPOSSIBLE_TRIP_MS && !knownDevice) return false;
+  return places.has(before.country);
 }
 
 function countryOf(e: TelemetryEvent): string | undefined {

@@ -57,6 +57,19 @@ describe('verified explanations cover only the signal they explain', () => {
     expect(verify(alertOn(abroad), ctxWith(login('09:20', 'BR'), abroad))).toEqual([]);
   });
 
+  it('a travel notice does not cover a sign-in abroad too soon after one at home unless the own phone made it', () => {
+    const abroad = login('10:00', notice.countries[0]!);
+    expect(verify(alertOn(abroad), ctxWith(login('09:35', 'US'), abroad))).toEqual([]);
+    const onPhone = login('10:00', notice.countries[0]!, phone);
+    expect(verify(alertOn(onPhone), ctxWith(login('09:35', 'US', phone), onPhone))).toMatchObject([
+      { kind: 'travel_notice', covers: ['A1'] },
+    ]);
+    // Long enough after the last sign-in at home, no device reported: the notice explains it.
+    expect(verify(alertOn(abroad), ctxWith(login('07:30', 'US'), abroad))).toMatchObject([
+      { kind: 'travel_notice', covers: ['A1'] },
+    ]);
+  });
+
   it('a travel notice does not cover a sign-in on a stranger device in the noticed country', () => {
     const abroad = login('10:00', notice.countries[0]!, 'dev-stranger');
     expect(verify(alertOn(abroad), ctxWith(login('08:30', 'US', phone), abroad))).toEqual([]);
