@@ -60,6 +60,10 @@ describe('the evaluation corpus, a fixed-seed slice through the real app', () =>
     expect(card.alerts.lost).toEqual([]);
   });
 
+  it('auto-clears no fraud case at all (the hard invariant)', () => {
+    expect(card.autoClearedFraud).toEqual([]);
+  });
+
   it('never auto-clears fraud of the high-signal families, nor any fraud case with a critical alert or two rules', () => {
     const cleared = card.autoClearedFraud;
     expect(cleared.filter((c) => HIGH_SIGNAL.includes(c.id.split('/')[0]!))).toEqual([]);
