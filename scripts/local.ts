@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startOfflineHost } from './offline-host/index.js';
 import { generateKey } from './offline-host/server/keys.js';
+import { stopOnSignals } from './offline-host/stop-on-signals.js';
 
 const ROOT = path.resolve(__dirname, '..');
 const USAGE = `Usage: npm run local -- [--port 7071] [--data DIR | --in-memory] [--no-timers]
@@ -104,21 +105,7 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    console.log(`${signal}: stopping…`);
-    host.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(host, 'the app');
 }
 
 main().catch((err: unknown) => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startOfflineHost, type OfflineHost } from './index.js';
 import type { FunctionInfo } from './types.js';
+import { stopOnSignals } from './stop-on-signals.js';
 
 const USAGE = `Usage: npm run offline-host -- [--app DIR] [--port 7071] [--data DIR | --in-memory]
 
@@ -98,24 +99,7 @@ async function main(): Promise<void> {
   ];
   console.log(lines.join('\n'));
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      console.error(`${signal} again: exiting without waiting.`);
-      process.exit(1);
-    }
-    stopping = true;
-    console.log(`${signal}: stopping the offline host...`);
-    host.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignals(host, 'the offline host');
 }
 
 main().catch((err: unknown) => {

@@ -84,6 +84,31 @@ export const ActionName = z.enum(['lock_account', 'refund_charges', 'both', 'cle
 export type ActionName = z.infer<typeof ActionName>;
 
 /** The aggregate of one round. Code decides riskScore, level and recommendedAction; the model only reasons. */
+/** Which explanation covered which alert, as the case view shows it. */
+export const Coverage = z.object({
+  alertId: z.string(),
+  rule: z.string(),
+  /** `kind ref` of the explanation. */
+  by: z.string(),
+});
+export type Coverage = z.infer<typeof Coverage>;
+
+/** The auto-clear policy's verdict on a round (src/review/policy-autoclear.ts). */
+export const Clearance = z.object({
+  autoClear: z.boolean(),
+  /** One sentence the case view shows: why it cleared, or why a human must look. */
+  reason: z.string(),
+  /** Some signal is strong: a high or critical alert, two corroborating rules, or a strong finding. */
+  elevated: z.boolean(),
+  /** Alerts (`rule alertId`) no matching explanation covers, when that is what keeps the case open. */
+  unexplained: z.array(z.string()),
+  /** The explanations the decision rests on (those covering at least one alert they can explain). */
+  explanations: z.array(Explanation),
+  /** Per alert, the explanation that covers it. */
+  coverage: z.array(Coverage),
+});
+export type Clearance = z.infer<typeof Clearance>;
+
 export const Assessment = z.object({
   round: z.number().int().positive(),
   riskScore: z.number().min(0).max(1),
@@ -93,20 +118,7 @@ export const Assessment = z.object({
   degraded: z.boolean(),
   findings: z.array(Findings),
   usage: TokenUsage,
-  /** The auto-clear policy's verdict on this round and why (src/review/policy-autoclear.ts). */
-  clearance: z
-    .object({
-      autoClear: z.boolean(),
-      reason: z.string(),
-      elevated: z.boolean(),
-      unexplained: z.array(z.string()),
-      explanations: z.array(Explanation),
-      /** Which explanation covered which alert (`kind ref`); rounds of older builds have none. */
-      coverage: z
-        .array(z.object({ alertId: z.string(), rule: z.string(), by: z.string() }))
-        .max(50)
-        .optional(),
-    })
-    .optional(),
+  /** The auto-clear policy's verdict on this round and why; rounds of older builds have none. */
+  clearance: Clearance.extend({ coverage: z.array(Coverage).max(50).optional() }).optional(),
 });
 export type Assessment = z.infer<typeof Assessment>;

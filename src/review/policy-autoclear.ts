@@ -1,5 +1,13 @@
 import type { RuleName, Severity } from '../detection/schema';
-import type { Explanation, ExplanationKind, SpecialistName } from '../investigation/types';
+import {
+  ExplanationKind,
+  type Clearance,
+  type Coverage,
+  type Explanation,
+  type SpecialistName,
+} from '../investigation/types';
+
+export type { Clearance, Coverage };
 
 /**
  * The auto-clear policy: when a case may close itself without an analyst. Pure and deterministic (the
@@ -50,28 +58,6 @@ export interface ClearanceInput {
   findings?: readonly PolicyFinding[];
 }
 
-/** Which explanation covered which signal, as the case view shows it. */
-export interface Coverage {
-  alertId: string;
-  rule: RuleName;
-  /** `kind ref` of the explanation. */
-  by: string;
-}
-
-export interface Clearance {
-  autoClear: boolean;
-  /** One sentence the case view shows: why it cleared, or why a human must look. */
-  reason: string;
-  /** Some signal is strong: a high or critical alert, two corroborating rules, or a strong finding. */
-  elevated: boolean;
-  /** Alerts (`rule alertId`) no matching explanation covers, when that is what keeps the case open. */
-  unexplained: string[];
-  /** The explanations the decision rests on (those covering at least one alert they can explain). */
-  explanations: Explanation[];
-  /** Per alert, the explanation that covers it. */
-  coverage: Coverage[];
-}
-
 /** Which kinds of explanation can explain which rule's signal. A rule missing here is never explained. */
 export const EXPLAINS: Readonly<Record<RuleName, readonly ExplanationKind[]>> = {
   new_country_login: ['travel_notice', 'known_location'],
@@ -83,18 +69,8 @@ export const EXPLAINS: Readonly<Record<RuleName, readonly ExplanationKind[]>> = 
   export_volume: ['api_history'],
   cramming: [],
   security_change_chain: [],
-  manual: [
-    'travel_notice',
-    'registered_device',
-    'known_device',
-    'known_location',
-    'usual_merchant',
-    'matching_purchase',
-    'api_history',
-    'usage_history',
-    'hotspot_pass',
-    'self_service_reset',
-  ],
+  // A manual alert measured nothing: whatever explains the signal the analyst saw may explain it.
+  manual: ExplanationKind.options,
 };
 
 const KIND_TEXT: Record<Explanation['kind'], string> = {

@@ -9,6 +9,7 @@ import {
   ms,
   ownDevice,
   str,
+  travelNoticeAt,
   type Analysis,
   type AlertFacts,
   type ProposedExplanation,
@@ -198,14 +199,6 @@ function analyzeLiveTransactions(
         refundOf: null,
         device: str(e.device) ?? '',
       });
-  const notices = arr(context?.travelNotices).map(obj);
-  const noticeFor = (country: string, t: number) =>
-    notices.find(
-      (n) =>
-        arr(n.countries).includes(country) &&
-        t >= ms(`${str(n.from)}T00:00:00Z`) &&
-        t < ms(`${str(n.to)}T00:00:00Z`) + 86_400_000,
-    );
   let score = 0;
   const purchases = items.filter((i) => i.kind !== 'refund' && (ms(i.ts) || 0) <= now);
   const refunds = items.filter((i) => i.kind === 'refund' && (ms(i.ts) || 0) <= now);
@@ -229,7 +222,7 @@ function analyzeLiveTransactions(
     const m = usual.get(p.merchant);
     const t = ms(p.ts);
     const abroad = !!p.merchantCountry && home.size > 0 && !home.has(p.merchantCountry);
-    const notice = abroad ? noticeFor(p.merchantCountry, t) : undefined;
+    const notice = abroad ? travelNoticeAt(context, p.merchantCountry, t) : undefined;
     const ratioToAvg = p.amount / avg;
     const strangerDevice = !!p.device && !ownDevice(p.device, context);
     if (

@@ -8,6 +8,7 @@ import {
   num,
   obj,
   str,
+  travelNoticeAt,
   uniqueById,
   type Analysis,
   type AlertFacts,
@@ -124,14 +125,6 @@ export function analyzeLocation(results: readonly ToolResult[], alert: AlertFact
       .filter((p) => (num(p.logins) ?? 0) >= 3)
       .map((p) => [str(p.country) ?? '', p] as const),
   );
-  const notices = arr(context?.travelNotices).map(obj);
-  const noticeFor = (country: string, t: number) =>
-    notices.find(
-      (n) =>
-        arr(n.countries).includes(country) &&
-        t >= ms(`${str(n.from)}T00:00:00Z`) &&
-        t < ms(`${str(n.to)}T00:00:00Z`) + DAY,
-    );
 
   const evidence: string[] = [];
   const explanations: ProposedExplanation[] = [];
@@ -147,7 +140,7 @@ export function analyzeLocation(results: readonly ToolResult[], alert: AlertFact
   /** Why a foreign sign-in is the customer's own, if the data says so. */
   const whyAbroad = (e: Ev): ProposedExplanation | undefined => {
     if (!known(e.device)) return undefined;
-    const n = noticeFor(e.country, e.t);
+    const n = travelNoticeAt(context, e.country, e.t);
     if (n)
       return {
         kind: 'travel_notice',

@@ -92,3 +92,19 @@ export function ownDevice(device: string, context: Record<string, unknown> | und
     arr(context?.knownDevices).some((d) => str(obj(d).device) === device && (num(obj(d).logins) ?? 0) >= 3)
   );
 }
+
+/** The customer's travel notice (per get_account_context) naming `country` on the day of `t`, if any. */
+export function travelNoticeAt(
+  context: Record<string, unknown> | undefined,
+  country: string,
+  t: number,
+): Record<string, unknown> | undefined {
+  return arr(context?.travelNotices)
+    .map(obj)
+    .find(
+      (n) =>
+        arr(n.countries).includes(country) &&
+        t >= ms(`${str(n.from)}T00:00:00Z`) &&
+        t < ms(`${str(n.to)}T00:00:00Z`) + DAY,
+    );
+}
